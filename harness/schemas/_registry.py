@@ -14,6 +14,7 @@ The lenient profile is the strict schema set with a few definitions replaced (se
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -118,9 +119,11 @@ class VersionSchemas:
         is_array = name.endswith("[]")
         base = name[:-2] if is_array else name
         if base not in self.index:
+            close = difflib.get_close_matches(base, self.object_names(), n=3, cutoff=0.6)
+            hint = f"did you mean {' or '.join(close)}? " if close else ""
             raise UnknownObjectError(
-                f"OCPI {self.version} has no object named {base!r}; "
-                f"known: {', '.join(sorted(self.object_names()))}"
+                f"OCPI {self.version} has no object named {base!r}; {hint}"
+                f"('--object list' prints the {len(self.index)} names)"
             )
         module = self.index[base]
         target: JSON = {"$ref": f"{module}.json#/$defs/{base}"}
@@ -146,13 +149,21 @@ class VersionSchemas:
 
     def fast_validator(self, name: str, *, partial: bool, profile: str) -> Any:
         schema = self.root_schema(name, partial=partial, profile=profile)
-        return jsonschema_rs.validator_for(schema, registry=self._rs_registries[profile])
+        return jsonschema_rs.validator_for(
+            schema,
+            registry=self._rs_registries[profile],
+            # the linear-time regex engine: our patterns need no lookaround, and it is faster
+            pattern_options=jsonschema_rs.RegexOptions(),
+        )
 
     def detailed_validator(
         self, name: str, *, partial: bool, profile: str
     ) -> jsonschema.Draft202012Validator:
         schema = self.root_schema(name, partial=partial, profile=profile)
-        return jsonschema.Draft202012Validator(schema, registry=self._py_registries[profile])
+        # Inline every $ref first: jsonschema resolves references slowly, and OCPI has no
+        # recursive types. Anything left unresolved still resolves through the registry.
+        flat = jsonschema_rs.dereference(schema, registry=self._rs_registries[profile])
+        return jsonschema.Draft202012Validator(flat, registry=self._py_registries[profile])
 
 
 class SchemaCache:
