@@ -181,7 +181,7 @@ def test_coordinates_regex_per_version() -> None:
 
 
 def test_unknown_names_raise_clear_errors() -> None:
-    with pytest.raises(UnknownVersionError, match="2.2.1"):
+    with pytest.raises(UnknownVersionError, match=r"2\.2\.1"):
         validate("2.2", "Token", {})
     with pytest.raises(UnknownObjectError, match="did you mean Token"):
         validate("2.2.1", "Tokne", {})
