@@ -28,6 +28,7 @@ class _Command(Protocol):
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("harness.schemas.cli", "check JSON documents against an OCPI object schema"),
     "price": ("harness.billing.cli", "price a CDR's charging periods with a tariff"),
+    "mock": ("mock_partners.cli", "serve a mock OCPI partner (CPO or eMSP) on a socket"),
 }
 
 
