@@ -189,3 +189,12 @@ def test_unknown_names_raise_clear_errors() -> None:
         validate("2.2.1", "Token", {}, profile="relaxed")
     with pytest.raises(UnknownObjectError, match="not an object"):
         validate("2.2.1", "TokenType", "RFID", partial=True)
+
+
+def test_seven_decimal_southern_latitude_is_a_lenient_warning() -> None:
+    # the regex allows 7 decimals, string(10) does not leave room for them after "-36."
+    point = {"latitude": "-36.8484597", "longitude": "174.7633315"}
+    [v] = validate("2.2.1", "GeoLocation", point)
+    assert (v.path, v.rule, v.level) == ("/latitude", "maxLength", "error")
+    [v] = validate("2.2.1", "GeoLocation", point, profile="lenient")
+    assert (v.path, v.level) == ("/latitude", "warning")

@@ -22,6 +22,7 @@ DATETIME_LENIENT = (
 
 def common_types(version: str) -> dict[str, Definition]:
     decimals = "{6}" if version == "2.1.1" else "{5,7}"
+    decimals_text = "exactly 6" if version == "2.1.1" else "5 to 7"
     types: dict[str, Definition] = {
         "DateTime": TypeDef(
             {"type": "string", "maxLength": 25, "pattern": DATETIME_STRICT},
@@ -49,11 +50,11 @@ def common_types(version: str) -> dict[str, Definition]:
         ),
         "Latitude": TypeDef(
             {"type": "string", "maxLength": 10, "pattern": rf"^-?[0-9]{{1,2}}\.[0-9]{decimals}$"},
-            f"WGS84 latitude with {decimals.strip('{}')} decimals (GeoLocation)",
+            f"WGS84 latitude with {decimals_text} decimals (GeoLocation)",
         ),
         "Longitude": TypeDef(
             {"type": "string", "maxLength": 11, "pattern": rf"^-?[0-9]{{1,3}}\.[0-9]{decimals}$"},
-            f"WGS84 longitude with {decimals.strip('{}')} decimals (GeoLocation)",
+            f"WGS84 longitude with {decimals_text} decimals (GeoLocation)",
         ),
         "LocalTime": TypeDef(
             {"type": "string", "maxLength": 5, "pattern": "^([0-1][0-9]|2[0-3]):[0-5][0-9]$"},
@@ -107,6 +108,10 @@ def lenient_overrides(version: str) -> dict[str, dict[str, dict[str, Any]]]:
         "PartyId": {"type": "string", "maxLength": 3, "pattern": "^[A-Za-z0-9]{3}$"},
         "LanguageCode": {"type": "string", "maxLength": 2, "pattern": "^[A-Za-z]{2}$"},
         "CountryAlpha3": {"type": "string", "maxLength": 3, "pattern": "^[A-Za-z]{2,3}$"},
+        # The GeoLocation regex allows 7 decimals but string(10)/string(11) leaves no room for
+        # them with a sign and two integer digits (e.g. -36.8484597): tolerated when lenient.
+        "Latitude": {"maxLength": 11},
+        "Longitude": {"maxLength": 12},
     }
     out: dict[str, dict[str, dict[str, Any]]] = {"common": common}
     if version != "2.1.1":
