@@ -52,8 +52,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, _Command]]:
         try:
             module = cast(_Command, importlib.import_module(module_name))
         except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
+            if not exc.name or not module_name.startswith(exc.name):
+                raise  # a real missing dependency, not an unbuilt subcommand
             continue  # a subcommand whose module is not built yet
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(command_parser)
