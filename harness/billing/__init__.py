@@ -1,0 +1,59 @@
+"""The reference OCPI billing engine: price a session against its tariff, verify a CDR.
+
+Layers (``style-models.md`` §2.6, §5.5)::
+
+    wire JSON --adapters/v2_1_1|v2_2_1|v2_3_0--> model (Tariff, SessionInput)
+        --compiled (once per tariff and policy)--> pricer (pure) --> steps --> costing
+        --> PriceReport (exact values, JSON form, breakdown) --> verify (Findings)
+
+Rules: ``ocpi-requirements.md`` §3; ambiguities are :class:`Policy` switches (§7.1 AMB ids);
+errata values win over the spec's printed ones (§7.3). Everything is Decimal.
+
+    >>> from harness.billing import price
+    >>> report = price(tariff_json, cdr_json, time_zone="Europe/Amsterdam")
+    >>> report.rounded("total_cost")
+"""
+
+from __future__ import annotations
+
+from harness.billing.adapters import BillingFieldError
+from harness.billing.api import (
+    load_session,
+    load_tariff,
+    load_tariffs,
+    parse_json,
+    price,
+    resolve_zone,
+)
+from harness.billing.lines import BUCKETS, Amount, Issue, Line, StepAdjustment
+from harness.billing.model import ChargingPeriod, SessionInput, Tariff
+from harness.billing.policy import POLICY_REFS, Policy
+from harness.billing.pricer import price_session
+from harness.billing.report import PriceReport
+from harness.billing.verify import AMOUNT_CHECK, Finding, VerifyResult, verify_cdr
+
+__all__ = [
+    "AMOUNT_CHECK",
+    "BUCKETS",
+    "POLICY_REFS",
+    "Amount",
+    "BillingFieldError",
+    "ChargingPeriod",
+    "Finding",
+    "Issue",
+    "Line",
+    "Policy",
+    "PriceReport",
+    "SessionInput",
+    "StepAdjustment",
+    "Tariff",
+    "VerifyResult",
+    "load_session",
+    "load_tariff",
+    "load_tariffs",
+    "parse_json",
+    "price",
+    "price_session",
+    "resolve_zone",
+    "verify_cdr",
+]
