@@ -26,6 +26,8 @@ class _Command(Protocol):
 
 # name -> (module implementing it, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("harness.run_cli", "run the conformance suites against a SUT (default: the mocks)"),
+    "suites": ("harness.suites_cli", "list (and validate) the suites and their cases"),
     "validate": ("harness.schemas.cli", "check JSON documents against an OCPI object schema"),
     "price": ("harness.billing.cli", "price a CDR's charging periods with a tariff"),
     "mock": ("mock_partners.cli", "serve a mock OCPI partner (CPO or eMSP) on a socket"),

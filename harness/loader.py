@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 import harness
+from harness.checks import default_check_names
 from harness.errors import UsageError
 from harness.matchers import MatcherRegistry, default_matchers
 from harness.model import SourceLocation, Suite
@@ -39,24 +40,9 @@ __all__ = [
     "parse_suite",
 ]
 
-STANDARD_CHECKS: frozenset[str] = frozenset(
-    {
-        "authorization_header",
-        "cdr_total_matches_tariff",
-        "data_cardinality",
-        "envelope_shape",
-        "pagination_complete",
-        "pagination_headers",
-        "request_tracing",
-        "response_schema",
-        "response_tracing",
-        "routing_headers",
-        "status_code_matches_http",
-        "timestamp_utc_format",
-    }
-)
-"""Check names a suite may use when the caller passes no registry's names (``checks=``).
-The runner passes the names of its own check registry instead."""
+STANDARD_CHECKS: frozenset[str] = default_check_names()
+"""Check names a suite may use when the caller passes no registry's names (``checks=``): the
+built-in checks of :mod:`harness.checks`. The runner passes the names of its own registry."""
 
 
 class FixtureSource(Protocol):
@@ -142,6 +128,10 @@ def load_suite(
     return parse_suite(text, name, fixtures=fixtures, checks=checks, matchers=matchers)
 
 
+NOT_SUITES = frozenset({"not_checkable.yaml"})
+"""YAML files a suites folder may hold that are not suites (skipped when a folder is loaded)."""
+
+
 def _at_start(file: str, reason: str) -> SuiteProblem:
     return SuiteProblem(SourceLocation(file, 1, 1), reason)
 
@@ -153,7 +143,7 @@ def _expand(pattern: str) -> list[str]:
         found = sorted(
             str(p)
             for p in Path(pattern).rglob("*")
-            if p.suffix in {".yaml", ".yml"} and p.is_file()
+            if p.suffix in {".yaml", ".yml"} and p.is_file() and p.name not in NOT_SUITES
         )
     else:
         found = [pattern] if Path(pattern).is_file() else []

@@ -254,6 +254,50 @@ def _contains(actual: object, arg: object) -> str | None:
     return f"expected something containing {describe(arg)}, got {describe(actual)}"
 
 
+def _dig(item: object, path: str) -> object:
+    for part in path.split("."):
+        if isinstance(item, Mapping) and part in item:
+            item = item[part]
+        elif isinstance(item, list | tuple) and part.isdigit() and int(part) < len(item):
+            item = item[int(part)]
+        else:
+            return MISSING
+    return item
+
+
+def _some_item(actual: object, arg: object) -> str | None:
+    if not isinstance(actual, list | tuple) or not isinstance(arg, Mapping):
+        return f"expected an array with an item having {describe(arg)}, got {describe(actual)}"
+    for item in actual:
+        if all(json_equal(_dig(item, str(k)), v) for k, v in arg.items()):
+            return None
+    return f"expected an item having {describe(arg)} among {len(actual)} item(s)"
+
+
+def _check_mapping(arg: object) -> str | None:
+    if isinstance(arg, Mapping) and arg:
+        return None
+    return f"expected a mapping of dotted paths to values, got {arg!r}"
+
+
+def _instant(value: object) -> object:
+    return parse_datetime(value, lenient=True).value if isinstance(value, str) else None
+
+
+def _not_before(actual: object, arg: object) -> str | None:
+    got, bound = _instant(actual), _instant(arg)
+    if got is None or bound is None:
+        return f"expected a DateTime at or after {describe(arg)}, got {describe(actual)}"
+    return None if got >= bound else f"expected at or after {describe(arg)}, got {describe(actual)}"  # type: ignore[operator]
+
+
+def _before(actual: object, arg: object) -> str | None:
+    got, bound = _instant(actual), _instant(arg)
+    if got is None or bound is None:
+        return f"expected a DateTime before {describe(arg)}, got {describe(actual)}"
+    return None if got < bound else f"expected before {describe(arg)}, got {describe(actual)}"  # type: ignore[operator]
+
+
 def _absent(actual: object, _: object) -> str | None:
     return None if actual is MISSING else f"expected no such field, got {describe(actual)}"
 
@@ -266,6 +310,12 @@ def _case_insensitive(actual: object, arg: object) -> str | None:
     if isinstance(actual, str) and isinstance(arg, str) and actual.casefold() == arg.casefold():
         return None
     return f"expected {describe(arg)} (any case), got {describe(actual)}"
+
+
+def _not_equal(actual: object, arg: object) -> str | None:
+    if actual is MISSING:
+        return "expected a value, found no such field"
+    return None if not json_equal(actual, arg) else f"expected anything but {describe(arg)}"
 
 
 def _check_text(arg: object) -> str | None:
@@ -285,9 +335,13 @@ _BUILTIN: tuple[Matcher, ...] = (
     Matcher("length", _length, True, _check_count, "text, array or object of exactly n items"),
     Matcher("min_length", _min_length, True, _check_count, "at least n characters or items"),
     Matcher("contains", _contains, True, None, "text with the substring, or array with the item"),
+    Matcher("some_item", _some_item, True, _check_mapping, "array with an item whose fields equal"),
+    Matcher("not_before", _not_before, True, _check_text, "DateTime at or after the argument"),
+    Matcher("before", _before, True, _check_text, "DateTime strictly before the argument"),
     Matcher("absent", _absent, False, None, "the field is not there"),
     Matcher("null_or_absent", _null_or_absent, False, None, "null, or not there"),
     Matcher("case_insensitive", _case_insensitive, True, _check_text, "equal text, ignoring case"),
+    Matcher("not_equal", _not_equal, True, None, "present and different from the value"),
 )
 
 

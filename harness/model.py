@@ -322,6 +322,27 @@ STEP_KINDS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True, slots=True)
+class Proof:
+    """A planted fault that must make the case fail with a given finding: ``fault`` is a key of
+    the mock SUT's fault catalogue or an inline fault rule (JSON, as the mock accepts it); the
+    finding is named by its check, REQ id and level. The engine does not arm faults itself (it
+    knows no mock); the self-test does."""
+
+    fault: str | Mapping[str, FrozenJson]
+    check: str
+    req: str
+    level: Level
+    location: SourceLocation
+
+    @property
+    def fault_key(self) -> str:
+        """The catalogue key, or ``inline:<rule id>`` for an inline rule."""
+        if isinstance(self.fault, str):
+            return self.fault
+        return f"inline:{self.fault.get('id')}"
+
+
+@dataclass(frozen=True, slots=True)
 class Case:
     """One test case: a stable id, the requirements it verifies, and its steps."""
 
@@ -334,6 +355,8 @@ class Case:
     steps: tuple[Step, ...]
     suite_id: str
     location: SourceLocation
+    proofs: tuple[Proof, ...] = ()
+    pitfalls: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from harness.model import (
     HookStep,
     Override,
     Payload,
+    Proof,
     RequestSpec,
     RequestStep,
     SaveRule,
@@ -43,9 +44,23 @@ from harness.ocpi.roles import InterfaceRole, Role
 from harness.ocpi.timestamps import parse_datetime
 from harness.suite_parts import EXPECT_KINDS, SAVE_ROOTS, PartsBuilder, Path, field_path
 from harness.suite_yaml import SuiteError, suggest
-from harness.templating import BUILTIN_ROOTS
+from harness.templating import BUILTIN_ROOTS, freeze
 
-__all__ = ["SuiteBuilder"]
+__all__ = ["RUNNER_FINDINGS", "SuiteBuilder"]
+
+RUNNER_FINDINGS = frozenset(
+    {
+        "expect.http_status",
+        "expect.ocpi_status",
+        "expect.headers",
+        "expect.body",
+        "save_path_missing",
+        "transport",
+        "await_call",
+        "endpoint_advertised",
+    }
+)
+"""Finding names the runner itself reports (besides the registered checks)."""
 
 
 class SuiteBuilder(PartsBuilder):
@@ -137,6 +152,24 @@ class SuiteBuilder(PartsBuilder):
             vars=case_vars,
             steps=tuple(steps),
             suite_id=suite_id,
+            location=self._loc(path),
+            proofs=tuple(
+                self._proof(p, (*path, "proofs", k)) for k, p in enumerate(raw.get("proofs", ()))
+            ),
+            pitfalls=tuple(raw.get("pitfalls", ())),
+        )
+
+    def _proof(self, raw: Mapping[str, Any], path: Path) -> Proof:
+        check = raw["check"]
+        if check not in self._checks and check not in RUNNER_FINDINGS:
+            known = set(self._checks) | RUNNER_FINDINGS
+            self._problem((*path, "check"), f"unknown check {check!r}{suggest(check, known)}")
+        fault = raw["fault"]
+        return Proof(
+            fault=fault if isinstance(fault, str) else MappingProxyType(dict(freeze(fault))),  # type: ignore[arg-type]
+            check=check,
+            req=raw["req"],
+            level=Level(raw.get("level", "MUST")),
             location=self._loc(path),
         )
 

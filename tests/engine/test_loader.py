@@ -547,3 +547,54 @@ def test_suite_schema_is_documented_and_closed() -> None:
             assert node.get("additionalProperties") is False, f"{where} is open"
     for name, definition in schema["$defs"].items():
         assert "description" in definition, f"$defs/{name} has no description"
+
+
+def test_a_suites_folder_may_hold_not_checkable_yaml(tmp_path: Path) -> None:
+    (tmp_path / "not_checkable.yaml").write_text("not_checkable: []\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="no suite file"):
+        load_suites([str(tmp_path)])
+
+
+def test_proofs_and_pitfalls_are_loaded() -> None:
+    text = """
+suite: {id: proofs-demo, title: t, ocpi_version: "2.2.1", sut_role: CPO, module: locations}
+cases:
+  - id: PRF-001
+    title: t
+    reqs: [REQ-TF-003]
+    pitfalls: [11, 13]
+    proofs:
+      - {fault: pitfall-13-envelope, check: envelope_shape, req: REQ-TF-008}
+      - fault: {id: x, action: {kind: http_status, status: 200}}
+        check: expect.http_status
+        req: REQ-TF-003
+        level: SHOULD
+    steps:
+      - request: {method: GET, endpoint: locations}
+"""
+    case = parse_suite(text, "proofs.yaml").cases[0]
+    assert case.pitfalls == (11, 13)
+    first, second = case.proofs
+    assert (first.fault, first.check, first.req, first.level.value) == (
+        "pitfall-13-envelope",
+        "envelope_shape",
+        "REQ-TF-008",
+        "MUST",
+    )
+    assert second.fault_key == "inline:x"
+    assert second.level.value == "SHOULD"
+
+
+def test_a_proof_must_name_a_known_check() -> None:
+    text = """
+suite: {id: proofs-bad, title: t, ocpi_version: "2.2.1", sut_role: CPO, module: locations}
+cases:
+  - id: PRF-002
+    title: t
+    reqs: [REQ-TF-003]
+    proofs: [{fault: pitfall-13-envelope, check: envelope_shap, req: REQ-TF-008}]
+    steps:
+      - request: {method: GET, endpoint: locations}
+"""
+    with pytest.raises(SuiteError, match="unknown check 'envelope_shap'"):
+        parse_suite(text, "proofs.yaml")

@@ -57,6 +57,15 @@ CASES: list[tuple[str, object, object, bool]] = [
     ("contains", "RML", "NL-RML-1", True),
     ("contains", {"a": 1}, [{"a": 1}, {"b": 2}], True),
     ("contains", "x", ["y"], False),
+    ("some_item", {"id": "T1"}, [{"id": "T0"}, {"id": "T1", "x": 2}], True),
+    ("some_item", {"a.b": 1}, [{"a": {"b": 1}}], True),
+    ("some_item", {"id": "T9"}, [{"id": "T0"}], False),
+    ("some_item", {"id": "T0"}, "T0", False),
+    ("not_before", "2026-03-01T12:00:00Z", "2026-03-01T12:00:00Z", True),
+    ("not_before", "2026-03-01T12:00:00Z", "2026-03-01T11:59:59Z", False),
+    ("before", "2026-03-01T12:00:00Z", "2026-03-01T12:00:00Z", False),
+    ("before", "2026-03-01T12:00:00Z", "2026-03-01T11:59:59.5Z", True),
+    ("before", "2026-03-01T12:00:00Z", None, False),
     ("absent", None, MISSING, True),
     ("absent", None, None, False),
     ("null_or_absent", None, MISSING, True),
@@ -65,6 +74,9 @@ CASES: list[tuple[str, object, object, bool]] = [
     ("case_insensitive", "nl", "NL", True),
     ("case_insensitive", "nl", "BE", False),
     ("case_insensitive", "1", 1, False),
+    ("not_equal", "a", "b", True),
+    ("not_equal", "a", "a", False),
+    ("not_equal", "a", MISSING, False),
 ]
 
 
@@ -85,7 +97,7 @@ def test_every_documented_matcher_is_registered() -> None:
     expected = {
         "any", "any_string", "non_empty_string", "iso8601_utc", "ocpi_datetime", "uuid",
         "regex", "decimal_close", "one_of", "length", "min_length", "contains", "absent",
-        "null_or_absent", "case_insensitive",
+        "null_or_absent", "case_insensitive", "not_equal", "some_item", "not_before", "before",
     }  # fmt: skip
     assert set(REGISTRY.names()) == expected
     for name in expected:

@@ -1,0 +1,267 @@
+"""Adapters from running mock partners (:mod:`mock_partners`) to the runner's seams: a mock as
+the :class:`~harness.context.Partner` the SUT calls back, and the mock SUT's control API as its
+:class:`~harness.hooks.Hook`. Only the composition layer (:mod:`harness.sandbox`, the CLI, the
+pytest plugin) imports this module; the runner and the checks never see ``mock_partners``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import socket
+from collections.abc import Callable, Mapping, Set
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+
+from harness.clock import Clock
+from harness.context import CallQuery, CallWait, ReceivedCall
+from harness.errors import UsageError
+from harness.hooks import HookResult, HttpHook
+from harness.ocpi.timestamps import parse_datetime
+from harness.ocpi.versions import VersionNumber
+from harness.results import Exchange
+from mock_partners import Exchange as MockExchange
+from mock_partners import ExchangeFilter, MockServer
+
+__all__ = [
+    "MockHook",
+    "MockPartner",
+    "await_registration",
+    "check_port",
+    "control",
+    "register_partner",
+    "serve_mock",
+    "to_exchange",
+]
+
+POLL_SECONDS = 0.1
+
+
+def _text(body: bytes) -> str | None:
+    return body.decode("utf-8", errors="replace") if body else None
+
+
+def to_exchange(entry: MockExchange) -> Exchange:
+    """A mock's inbound CallLog entry as the harness records it (a call from the SUT)."""
+    parsed = parse_datetime(entry.timestamp, lenient=True).value
+    return Exchange(
+        method=entry.method,
+        url=entry.url,
+        request_headers=entry.request_headers,
+        request_body=_text(entry.request_body),
+        status=entry.status,
+        response_headers=entry.response_headers,
+        response_body=_text(entry.response_body),
+        elapsed=entry.elapsed,
+        started_at=parsed or datetime(1970, 1, 1, tzinfo=UTC),
+        direction="from_sut",
+        error=entry.error,
+    )
+
+
+class MockPartner:
+    """A running mock partner as the runner sees it."""
+
+    def __init__(self, name: str, server: MockServer, version: VersionNumber, timer: Clock) -> None:
+        self.name = name
+        self.server = server
+        self.version = version
+        self.timer = timer
+
+    def variables(self) -> Mapping[str, object]:
+        config = self.server.state.config
+        return {
+            "url": config.version_url(self.version),
+            "versions_url": config.versions_url,
+            "country_code": config.country_code,
+            "party_id": config.party_id,
+            "role": config.role.value,
+        }
+
+    def module_url(self, module: str) -> str:
+        return self.server.state.config.module_url(self.version, module)
+
+    def mark(self) -> int:
+        return self.server.state.calls.last_seq
+
+    def wait_for_calls(
+        self, query: CallQuery, *, count: int, timeout: float, since: int, exclude: Set[int]
+    ) -> CallWait:
+        calls = self.server.state.calls
+        timer = self.timer
+        deadline = timer.monotonic() + timeout
+        found: list[ReceivedCall] = []
+        taken = set(exclude)
+
+        def wanted(entry: MockExchange) -> bool:
+            return (
+                entry.direction == "inbound"
+                and entry.seq >= since
+                and entry.seq not in taken
+                and entry.method.upper() == query.method.upper()
+                and fnmatch.fnmatchcase(entry.path, query.path)
+            )
+
+        wanted.__name__ = f"{query.method} {query.path}"
+        while len(found) < count:
+            remaining = max(deadline - timer.monotonic(), 0.0)
+            got = calls.wait_for(wanted, remaining)
+            if not isinstance(got, MockExchange):
+                return CallWait(tuple(found), self._near_misses(query, since, taken))
+            taken.add(got.seq)
+            query_pairs = dict(parse_qsl(urlsplit(got.url).query, keep_blank_values=True))
+            found.append(ReceivedCall(got.seq, to_exchange(got), got.path, query_pairs))
+        return CallWait(tuple(found))
+
+    def _near_misses(self, query: CallQuery, since: int, taken: Set[int]) -> str:
+        spec = ExchangeFilter(
+            direction="inbound", method=query.method, path=query.path, since=since
+        )
+        recent = [
+            e
+            for e in self.server.state.calls.entries()
+            if e.direction == "inbound" and e.seq >= since and e.seq not in taken
+        ]
+        if not recent:
+            return "the SUT sent nothing to the partner in that time"
+        lines = [f"{e.method} {e.path} ({'; '.join(spec.reasons(e)) or 'taken'})" for e in recent]
+        return "near misses: " + " | ".join(lines[-5:])
+
+
+class MockHook:
+    """The control API of a mock SUT as its hook (the embedded default).
+
+    ``start_session``, ``stop_session``, ``tick`` and ``send_command`` go to the control
+    routes of the same paths; ``push_location`` and ``push_token`` look the object up in the
+    mock's published data and push it with ``POST /_mock/push``.
+    """
+
+    name = "mock"
+
+    def __init__(
+        self,
+        sut: MockServer,
+        version: VersionNumber,
+        http: httpx.Client,
+        clock: Clock,
+        timer: Clock,
+    ) -> None:
+        self.sut = sut
+        self.version = version
+        self.inner = HttpHook(
+            http, sut.state.config.root + "/_mock", clock=clock, timer=timer, token=sut.admin_token
+        )
+
+    def _object(self, module: str, key: str) -> dict[str, object] | None:
+        try:
+            doc = self.sut.state.catalog(self.version, module).get(key)
+        except KeyError:
+            return None
+        return dict(doc) if doc is not None else None
+
+    def call(self, action: str, args: Mapping[str, object], timeout: float) -> HookResult:
+        if action == "push_location":
+            doc = self._object("locations", str(args.get("location_id", "")))
+            return self._push("locations", doc, args, timeout)
+        if action == "push_token":
+            key = f"{args.get('token_uid', '')}\t{args.get('type', 'RFID')}"
+            return self._push("tokens", self._object("tokens", key), args, timeout)
+        if action not in ("start_session", "stop_session", "tick", "send_command"):
+            return HookResult("unsupported", message=f"the mock has no hook action {action}")
+        result = self.inner.call(action, args, timeout)
+        session = result.result.get("session")
+        if result.status == "done" and isinstance(session, Mapping) and "id" in session:
+            return HookResult("done", {**result.result, "session_id": session["id"]}, None,
+                              result.exchange)  # fmt: skip
+        return result
+
+    def _push(
+        self,
+        module: str,
+        doc: dict[str, object] | None,
+        args: Mapping[str, object],
+        timeout: float,
+    ) -> HookResult:
+        if doc is None:
+            return HookResult("failed", message=f"the mock has no such {module} object: {args}")
+        body = {"module": module, "object": doc, "version": self.version.value}
+        result = self.inner.post("/push", body, timeout, action=f"push_{module}")
+        if result.status != "done":
+            return result
+        return HookResult("done", {"object": doc, **result.result}, None, result.exchange)
+
+
+# -- serving a mock and driving its control API -------------------------------------------
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail early, with a clear message, when ``host:port`` cannot be listened on."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+            probe.listen(1)
+        except OSError as exc:
+            raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def serve_mock(factory: Callable[..., Any], **kwargs: Any) -> MockServer:
+    """Build and serve a mock on ``host:port`` (uvicorn in a thread); UsageError if it cannot."""
+    host, port = kwargs.pop("host", "127.0.0.1"), kwargs.pop("port", 0)
+    check_port(host, port)
+    try:
+        return MockServer.start_app(factory, host=host, port=port, **kwargs)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    except RuntimeError as exc:  # uvicorn did not come up
+        raise UsageError(f"cannot serve the mock partner on {host}:{port}: {exc}") from None
+
+
+def control(
+    http: httpx.Client, server: MockServer, method: str, path: str, body: object, timeout: float
+) -> dict[str, Any]:
+    url = server.state.config.root + "/_mock" + path
+    headers = {"Authorization": f"Token {server.admin_token}"}
+    try:
+        response = http.request(method, url, json=body, headers=headers, timeout=timeout)
+    except httpx.HTTPError as exc:
+        raise UsageError(f"the harness's mock partner did not answer ({exc})") from None
+    data = response.json() if response.content else {}
+    if response.status_code >= 300:
+        raise UsageError(str(data.get("error", response.text)) if isinstance(data, dict) else "?")
+    return data if isinstance(data, dict) else {}
+
+
+def register_partner(
+    http: httpx.Client, partner: MockServer, versions_url: str, token_a: str, timeout: float
+) -> dict[str, Any]:
+    try:
+        done = control(
+            http,
+            partner,
+            "POST",
+            "/register",
+            {"versions_url": versions_url, "token": token_a},
+            timeout,
+        )
+    except UsageError as exc:
+        raise UsageError(f"registration with the SUT at {versions_url} failed: {exc}") from None
+    registration: dict[str, Any] = done["registration"]
+    return registration
+
+
+def await_registration(
+    http: httpx.Client, partner: MockServer, timer: Clock, timeout: float
+) -> dict[str, Any]:
+    deadline = timer.monotonic() + timeout
+    while timer.monotonic() < deadline:
+        state = control(http, partner, "GET", "/state", None, 5.0)
+        registrations = state.get("registrations") or []
+        if registrations:
+            found: dict[str, Any] = registrations[0]
+            return found
+        partner.state.calls.wait_for(lambda _e: False, POLL_SECONDS)
+    raise UsageError(f"the SUT did not register within {timeout:g}s")
