@@ -137,6 +137,18 @@ def _at_start(file: str, reason: str) -> SuiteProblem:
 
 
 def _expand(pattern: str) -> list[str]:
+    found = _expand_here(pattern)
+    if not found and pattern.startswith("suites/"):
+        # an installed wheel: "suites/..." means the bundled suites, from any folder
+        from harness.selection import default_suites_root
+
+        found = _expand_here(str(default_suites_root() / pattern.removeprefix("suites/")))
+    if not found:
+        raise UsageError(f"no suite file matches {pattern!r}")
+    return found
+
+
+def _expand_here(pattern: str) -> list[str]:
     if any(ch in pattern for ch in "*?["):
         found = sorted(p for p in glob.glob(pattern, recursive=True) if Path(p).is_file())
     elif Path(pattern).is_dir():
@@ -147,8 +159,6 @@ def _expand(pattern: str) -> list[str]:
         )
     else:
         found = [pattern] if Path(pattern).is_file() else []
-    if not found:
-        raise UsageError(f"no suite file matches {pattern!r}")
     return found
 
 

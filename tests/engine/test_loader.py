@@ -598,3 +598,16 @@ cases:
 """
     with pytest.raises(SuiteError, match="unknown check 'envelope_shap'"):
         parse_suite(text, "proofs.yaml")
+
+
+def test_a_suites_glob_falls_back_to_the_bundled_suites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # run from a folder without suites/: "suites/..." still names the shipped suites
+    from harness.loader import load_suites
+
+    monkeypatch.chdir(tmp_path)
+    suites = load_suites(["suites/2.2.1/cpo/versions.yaml"])
+    assert [s.ocpi_version for s in suites] == ["2.2.1"]
+    with pytest.raises(UsageError, match="no suite file matches"):
+        load_suites(["suites/9.9.9/*.yaml"])
