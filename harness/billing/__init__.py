@@ -3,15 +3,23 @@
 Layers (``style-models.md`` §2.6, §5.5)::
 
     wire JSON --adapters/v2_1_1|v2_2_1|v2_3_0--> model (Tariff, SessionInput)
-        --compiled (once per tariff and policy)--> pricer (pure) --> steps --> costing
-        --> PriceReport (exact values, JSON form, breakdown) --> verify (Findings)
+        --compiled (once per tariff and policy)--> pricer (pure):
+              uniform (constant components) | ledger | walk --> steps --> costing
+        --> PriceReport (exact values, JSON form, breakdown on demand) --> verify (Findings)
 
 Rules: ``ocpi-requirements.md`` §3; ambiguities are :class:`Policy` switches (§7.1 AMB ids);
 errata values win over the spec's printed ones (§7.3). Everything is Decimal.
 
-    >>> from harness.billing import price
-    >>> report = price(tariff_json, cdr_json, time_zone="Europe/Amsterdam")
-    >>> report.rounded("total_cost")
+Example::
+
+    from harness.billing import parse_json, price, verify_cdr
+
+    tariff = parse_json(tariff_text)  # numbers as Decimal
+    cdr = parse_json(cdr_text)
+    report = price(tariff, cdr, time_zone="Europe/Amsterdam")
+    report.rounded("total_cost")  # Amount(excl=Decimal('9.00'), incl=Decimal('10.30'))
+    report.to_json()  # the ocpi-harness price --json form, with the breakdown
+    verify_cdr(tariff, cdr, time_zone="Europe/Amsterdam").findings
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ the Tariff object, keyed by the policy switches that change it.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from datetime import timedelta
 from decimal import Decimal
 
@@ -115,7 +114,7 @@ class CompiledTariff:
         "tax_mode",
         "timed",
         "tod_marks",
-        "tod_marks_us",
+        "tod_steps",
     )
 
     def __init__(self, tariff: Tariff, policy: Policy) -> None:
@@ -188,7 +187,7 @@ class CompiledTariff:
         for r in rs:
             tod |= time_marks(r)
         self.tod_marks = tuple(sorted(tod))
-        self.tod_marks_us = tuple(m * 1_000_000 for m in self.tod_marks)
+        self.tod_steps = tuple(timedelta(seconds=m) for m in self.tod_marks)
         durations = {v for r in rs for v in (r.min_duration, r.max_duration) if v is not None}
         if policy.duration_basis == "charging":
             self.elapsed_marks: tuple[timedelta, ...] = ()
@@ -270,12 +269,6 @@ class CompiledTariff:
                     out[slot] = element.components[dim]
                     break
         return tuple(out)
-
-    def marks_between(self, lo: int, hi: int) -> bool:
-        """True when a time-of-day mark lies strictly between two seconds-of-day (same day)."""
-        marks = self.tod_marks
-        i = bisect_right(marks, lo)
-        return i < len(marks) and marks[i] < hi
 
 
 # How VAT applies to a tariff's prices (see harness.billing.costing)

@@ -9,7 +9,7 @@ start falls strictly inside is one where a restriction boundary lies inside a pe
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,10 @@ __all__ = ["Segments"]
 _DAY = timedelta(days=1)
 
 
+def _tod(local: datetime) -> int:
+    return local.hour * 3600 + local.minute * 60 + local.second
+
+
 class Segments:
     """Segment starts (UTC, ascending) of one session for one compiled tariff."""
 
@@ -35,7 +39,7 @@ class Segments:
         instants: set[datetime] = set()
         if compiled.tod_marks:
             self._local_marks(lo, hi, instants)
-        for mark in compiled.elapsed_marks:
+        for mark in compiled.elapsed_marks:  # duration thresholds (AMB-10: session time)
             instant = walk.start + mark
             if lo < instant < hi:
                 instants.add(instant)
@@ -43,26 +47,30 @@ class Segments:
         self.masks: dict[tuple[int, int], int] = {}
 
     def _local_marks(self, lo: datetime, hi: datetime, out: set[datetime]) -> None:
+        """The UTC instants of the tariff's local time-of-day marks strictly inside (lo, hi)."""
         walk = self.walk
+        local_lo, local_hi = walk.local(lo), walk.local(hi)
         tz = walk.tz
-        walk.local(lo)  # raises the missing-time-zone error when there is no zone
         assert tz is not None
         marks = self.compiled.tod_marks
-        day = walk.local(lo).date()
-        last = walk.local(hi).date()
+        steps = self.compiled.tod_steps
+        day, last = local_lo.date(), local_hi.date()
         while day <= last:
             midnight = datetime.combine(day, time(), tzinfo=tz)
             offset = midnight.utcoffset()
             if offset is not None and offset == (midnight + _DAY).utcoffset():
-                base = midnight.replace(tzinfo=UTC) - offset  # no DST change that day
-                for mark in marks:
-                    instant = base + timedelta(seconds=mark)
+                # no DST change this day: only the marks between the bounds, by arithmetic
+                a = bisect_left(marks, _tod(local_lo)) if day == local_lo.date() else 0
+                b = bisect_right(marks, _tod(local_hi)) if day == last else len(marks)
+                base = midnight.replace(tzinfo=UTC) - offset
+                for k in range(a, b):
+                    instant = base + steps[k]
                     if lo < instant < hi:
                         out.add(instant)
             else:
                 wall = datetime.combine(day, time())
-                for mark in marks:
-                    instant = (wall + timedelta(seconds=mark)).replace(tzinfo=tz).astimezone(UTC)
+                for step in steps:
+                    instant = (wall + step).replace(tzinfo=tz).astimezone(UTC)
                     if lo < instant < hi:
                         out.add(instant)
             day += _DAY

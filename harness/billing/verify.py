@@ -10,13 +10,10 @@ REQ id of §4.1 or an AMB id of §7.1; non-conformance is data, never an excepti
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from harness.billing.adapters.common import (
-    as_mapping,
-)
+from harness.billing.adapters.common import as_mapping
 from harness.billing.api import TariffInput, load_session, resolve_tariffs, resolve_zone
 from harness.billing.cdr_totals import read_amount
 from harness.billing.consistency import ConsistencyChecks
@@ -28,10 +25,8 @@ from harness.billing.pricer import price_session
 from harness.billing.report import PriceReport
 
 __all__ = ["AMOUNT_CHECK", "Finding", "VerifyResult", "verify_cdr"]
+
 _DEFAULT_TOLERANCE = Decimal("0.01")
-_HOUR_US = Decimal(3_600_000_000)
-_US = timedelta(microseconds=1)
-_MAX_PLAUSIBLE_KW = Decimal(4000)  # above any charger (MCS tops out near 3.75 MW)
 
 
 def verify_cdr(
@@ -59,6 +54,8 @@ def verify_cdr(
 
 
 class _Checker(ConsistencyChecks):
+    """Collects the findings of one verification (amounts here, consistency in the mixin)."""
+
     def __init__(
         self,
         raw: Mapping[str, object],

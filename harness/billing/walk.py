@@ -8,6 +8,9 @@
   inside a period where the priced components change, reported as an issue (the CPO should have
   split, REQ-CDR-013) or, with ``restriction_split=prorate``, split with pro-rated volumes.
 - FLAT: the first FLAT that becomes active per phase, once (AMB-01), or every distinct one.
+
+Each priced quantity becomes a :class:`~harness.billing.lines.Line`, unless the walk was given a
+:class:`~harness.billing.ledger.Ledger`, which keeps per-component totals instead.
 """
 
 from __future__ import annotations
@@ -73,7 +76,6 @@ class Walk:
     __slots__ = (
         "compiled",
         "default",
-        "elapsed_at",
         "every_distinct",
         "flat_billed",
         "hi",
@@ -113,8 +115,6 @@ class Walk:
         self.tz = tz
         self.policy = policy
         self.compiled = [compile_tariff(t, policy) for t in tariffs]
-        # duration thresholds as instants of this session (AMB-10: elapsed session time)
-        self.elapsed_at = [tuple(self.start + m for m in ct.elapsed_marks) for ct in self.compiled]
         self.issues: list[Issue] = []
         self.parts: list[Part] = []
         self.lines: list[Line] = []
