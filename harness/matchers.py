@@ -265,6 +265,30 @@ def _dig(item: object, path: str) -> object:
     return item
 
 
+def _fan_out(item: object, parts: list[str]) -> list[object]:
+    """The values at a dotted path in which ``*`` stands for every element of an array."""
+    if not parts:
+        return [item]
+    head, rest = parts[0], parts[1:]
+    if head == "*":
+        items = item if isinstance(item, list | tuple) else []
+        return [v for element in items for v in _fan_out(element, rest)]
+    value = _dig(item, head)
+    return [] if value is MISSING else _fan_out(value, rest)
+
+
+def _unique(actual: object, arg: object) -> str | None:
+    if not isinstance(actual, list | tuple):
+        return f"expected an array, got {describe(actual)}"
+    seen: list[object] = []
+    for item in actual:
+        for value in _fan_out(item, str(arg).split(".")):
+            if any(json_equal(value, other) for other in seen):
+                return f"expected unique values at {arg!r}, found {describe(value)} twice"
+            seen.append(value)
+    return None
+
+
 def _some_item(actual: object, arg: object) -> str | None:
     if not isinstance(actual, list | tuple) or not isinstance(arg, Mapping):
         return f"expected an array with an item having {describe(arg)}, got {describe(actual)}"
@@ -335,6 +359,7 @@ _BUILTIN: tuple[Matcher, ...] = (
     Matcher("length", _length, True, _check_count, "text, array or object of exactly n items"),
     Matcher("min_length", _min_length, True, _check_count, "at least n characters or items"),
     Matcher("contains", _contains, True, None, "text with the substring, or array with the item"),
+    Matcher("unique", _unique, True, _check_text, "array, no value twice at the dotted path"),
     Matcher("some_item", _some_item, True, _check_mapping, "array with an item whose fields equal"),
     Matcher("not_before", _not_before, True, _check_text, "DateTime at or after the argument"),
     Matcher("before", _before, True, _check_text, "DateTime strictly before the argument"),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 
-from harness.ocpi import ModuleID, Role, join_url
+from harness.ocpi import ModuleID, Role, VersionNumber, join_url
 from mock_partners.control_common import (
     ControlError,
     admin_state,
@@ -68,6 +70,26 @@ async def post_send(request: Request) -> Response:
     return reply({"exchange": result.exchange.to_json(), "ok": result.ok})
 
 
+def required_connector(
+    state: MockState, version: VersionNumber, values: dict[str, Any]
+) -> str | None:
+    """The first Connector of the EVSE a StartSession names, when the CPO's Location (as pushed
+    to this eMSP) gives that EVSE the capability START_SESSION_CONNECTOR_REQUIRED (REQ-CMD-014);
+    otherwise None."""
+    location_id, evse_uid = values.get("location_id"), values.get("evse_uid")
+    if not isinstance(evse_uid, str):
+        return None
+    for location in state.store.iterate(f"{version}/{ModuleID.LOCATIONS}"):
+        if location.get("id") != location_id:
+            continue
+        for evse in location.get("evses") or []:
+            needed = "START_SESSION_CONNECTOR_REQUIRED" in (evse.get("capabilities") or [])
+            connectors = evse.get("connectors") or []
+            if evse.get("uid") == evse_uid and needed and connectors:
+                return str(connectors[0].get("id"))
+    return None
+
+
 async def post_command(request: Request) -> Response:
     state = admin_state(request)
     if state.config.role is not Role.EMSP:
@@ -79,6 +101,10 @@ async def post_command(request: Request) -> Response:
     url = registration.endpoint(ModuleID.COMMANDS.value, "RECEIVER")
     if url is None:
         raise ControlError(409, "the partner has no commands Receiver")
+    if command == "START_SESSION" and "connector_id" not in values:
+        connector_id = required_connector(state, version, values)
+        if connector_id is not None:
+            values["connector_id"] = connector_id
     request_id = state.rngs.ident("command-ids", "CMD")
     body = {
         **values,

@@ -77,6 +77,12 @@ CASES: list[tuple[str, object, object, bool]] = [
     ("not_equal", "a", "b", True),
     ("not_equal", "a", "a", False),
     ("not_equal", "a", MISSING, False),
+    ("unique", "id", [{"id": "L1"}, {"id": "L2"}], True),
+    ("unique", "id", [{"id": "L1"}, {"id": "L1"}], False),
+    ("unique", "evses.*.uid", [{"evses": [{"uid": "E1"}, {"uid": "E2"}]}, {"evses": []}], True),
+    ("unique", "evses.*.uid", [{"evses": [{"uid": "E1"}]}, {"evses": [{"uid": "E1"}]}], False),
+    ("unique", "evses.*.uid", [{"evses": []}, {}], True),
+    ("unique", "id", {"id": "L1"}, False),
 ]
 
 
@@ -98,6 +104,7 @@ def test_every_documented_matcher_is_registered() -> None:
         "any", "any_string", "non_empty_string", "iso8601_utc", "ocpi_datetime", "uuid",
         "regex", "decimal_close", "one_of", "length", "min_length", "contains", "absent",
         "null_or_absent", "case_insensitive", "not_equal", "some_item", "not_before", "before",
+        "unique",
     }  # fmt: skip
     assert set(REGISTRY.names()) == expected
     for name in expected:
