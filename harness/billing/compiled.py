@@ -9,7 +9,7 @@ the Tariff object, keyed by the policy switches that change it.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from harness.billing.model import Dimension, PriceComponent, ReservationKind, Tariff, TaxIncluded
@@ -95,6 +95,7 @@ class CompiledTariff:
         "by_mask",
         "charged_marks",
         "constant",
+        "day_marks",
         "elapsed_marks",
         "elements",
         "full",
@@ -188,6 +189,8 @@ class CompiledTariff:
             tod |= time_marks(r)
         self.tod_marks = tuple(sorted(tod))
         self.tod_steps = tuple(timedelta(seconds=m) for m in self.tod_marks)
+        # (zone, local day) -> that day's tod_steps as UTC instants (filled by .segments)
+        self.day_marks: dict[tuple[tzinfo, date], tuple[datetime, ...]] = {}
         durations = {v for r in rs for v in (r.min_duration, r.max_duration) if v is not None}
         if policy.duration_basis == "charging":
             self.elapsed_marks: tuple[timedelta, ...] = ()

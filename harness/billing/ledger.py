@@ -44,6 +44,7 @@ class Ledger:
         "any_parking",
         "billed",
         "choices",
+        "flat_done",
         "flats",
         "last",
         "last_time_based",
@@ -52,43 +53,75 @@ class Ledger:
     )
 
     def __init__(self) -> None:
-        # volume per component, keyed by (element index, component index): cheap to hash
-        self.sums: tuple[dict[tuple[int, int], Decimal], ...] = ({}, {}, {})
-        self.choices: dict[tuple[int, int], Choice] = {}
+        # volume per component, keyed by the id of its Choice: one tariff, one compiled form,
+        # so one Choice object per (element, component), and an int is the cheapest key
+        self.sums: tuple[dict[int, Decimal], ...] = ({}, {}, {})
+        self.choices: dict[int, Choice] = {}
         self.billed = [ZERO, ZERO, ZERO]
         self.last: list[Choice | None] = [None, None, None]
         self.present = [False, False, False]  # some volume of the dimension, priced or not
         self.flats: list[tuple[Choice, int]] = []
+        # FLAT choices already offered to the walk: one tariff and only the charging phase
+        # here, so a FLAT offered once is never billed again (AMB-01, either flat_mode)
+        self.flat_done: set[int] = set()
         self.any_parking = False
         self.last_time_based = -1
 
     def add(self, part: Part, walk: Walk) -> None:
         selection = part.selection
-        if selection[DIM_FLAT] is not None:
-            flat = walk.flat_choice(part, DIM_FLAT, FIXED_COST)
-            if flat is not None:
-                self.flats.append(flat)
-        for slot, volume in ((DIM_ENERGY, part.energy), (DIM_TIME, part.time),
-                             (DIM_PARKING, part.parking)):  # fmt: skip
-            if not volume:
-                continue
-            self.present[slot] = True
-            if slot == DIM_PARKING and volume > 0:
+        flat = selection[DIM_FLAT]
+        if flat is not None and id(flat) not in self.flat_done:
+            self.flat_done.add(id(flat))
+            billed_flat = walk.flat_choice(part, DIM_FLAT, FIXED_COST)
+            if billed_flat is not None:
+                self.flats.append(billed_flat)
+        # the three dimensions written out (ENERGY, TIME, PARKING_TIME): the hot path
+        volume = part.energy
+        if volume:
+            self.present[DIM_ENERGY] = True
+            choice = selection[DIM_ENERGY]
+            if choice is not None:
+                sums = self.sums[DIM_ENERGY]
+                key = id(choice)
+                if key in sums:
+                    sums[key] += volume
+                else:
+                    sums[key] = volume
+                    self.choices[key] = choice
+                self.billed[DIM_ENERGY] += volume
+                self.last[DIM_ENERGY] = choice
+        volume = part.time
+        if volume:
+            self.present[DIM_TIME] = True
+            choice = selection[DIM_TIME]
+            if choice is not None:
+                sums = self.sums[DIM_TIME]
+                key = id(choice)
+                if key in sums:
+                    sums[key] += volume
+                else:
+                    sums[key] = volume
+                    self.choices[key] = choice
+                self.billed[DIM_TIME] += volume
+                self.last[DIM_TIME] = choice
+                self.last_time_based = DIM_TIME
+        volume = part.parking
+        if volume:
+            self.present[DIM_PARKING] = True
+            if volume > 0:
                 self.any_parking = True
-            choice = selection[slot]
-            if choice is None:
-                continue
-            sums = self.sums[slot]
-            key = (choice[0], choice[1])
-            if key in sums:
-                sums[key] += volume
-            else:
-                sums[key] = volume
-                self.choices[key] = choice
-            self.billed[slot] += volume
-            self.last[slot] = choice
-            if slot != DIM_ENERGY:
-                self.last_time_based = slot
+            choice = selection[DIM_PARKING]
+            if choice is not None:
+                sums = self.sums[DIM_PARKING]
+                key = id(choice)
+                if key in sums:
+                    sums[key] += volume
+                else:
+                    sums[key] = volume
+                    self.choices[key] = choice
+                self.billed[DIM_PARKING] += volume
+                self.last[DIM_PARKING] = choice
+                self.last_time_based = DIM_PARKING
 
 
 def ledger_applies(tariffs: Sequence[Tariff], session: SessionInput, policy: Policy) -> bool:
@@ -112,7 +145,7 @@ def _round(ledger: Ledger, slot: int) -> None:
     factor = _FACTORS[slot]
     rest = total * factor % step
     if rest:
-        ledger.sums[slot][last[0], last[1]] += step_surplus(step - rest, factor)
+        ledger.sums[slot][id(last)] += step_surplus(step - rest, factor)
 
 
 def price_ledger(

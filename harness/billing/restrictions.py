@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from typing import NamedTuple
 
 from harness.billing.model import DAY_NAMES, Restrictions
@@ -159,11 +160,7 @@ def _min_max(
     what: str,
     missing_matches: bool,
 ) -> Check:
-    def test(st: EvalState) -> bool:
-        value = read(st)
-        if value is None:
-            return missing_matches
-        return (lo is None or value >= lo) and (hi is None or value < hi)
+    test = _bound_test(read, lo, hi, missing_matches)
 
     def why(st: EvalState) -> str:
         value = read(st)
@@ -173,6 +170,62 @@ def _min_max(
         return f"{name}: {what} {fmt(value)} is not {bound}"
 
     return Check(name, test, why)
+
+
+def _bound_test(
+    read: Callable[[EvalState], Decimal | None],
+    lo: Decimal | None,
+    hi: Decimal | None,
+    missing_matches: bool,
+) -> Test:
+    """``lo <= read(st) < hi`` (missing: ``missing_matches``), specialised for the hot path:
+    one bound compared, and the state's field read inline instead of through ``read``."""
+    if read is _low_power and hi is None and lo is not None:
+
+        def low_test(st: EvalState) -> bool:
+            value = st.min_power
+            if value is None:
+                value = st.avg_power
+                if value is None:
+                    return missing_matches
+            return value >= lo
+
+        return low_test
+    if read is _high_power and lo is None and hi is not None:
+
+        def high_test(st: EvalState) -> bool:
+            value = st.max_power
+            if value is None:
+                value = st.avg_power
+                if value is None:
+                    return missing_matches
+            return value < hi
+
+        return high_test
+    field = _FIELD_OF.get(read)
+    get: Callable[[EvalState], Decimal | None] = read if field is None else attrgetter(field)
+    if hi is None and lo is not None:
+
+        def min_test(st: EvalState) -> bool:
+            value = get(st)
+            return missing_matches if value is None else value >= lo
+
+        return min_test
+    if lo is None and hi is not None:
+
+        def max_test(st: EvalState) -> bool:
+            value = get(st)
+            return missing_matches if value is None else value < hi
+
+        return max_test
+
+    def test(st: EvalState) -> bool:
+        value = get(st)
+        if value is None:
+            return missing_matches
+        return (lo is None or value >= lo) and (hi is None or value < hi)
+
+    return test
 
 
 def compile_checks(r: Restrictions, policy: Policy) -> tuple[Check, ...]:
@@ -259,6 +312,14 @@ def _low_power(st: EvalState) -> Decimal | None:
 
 def _high_power(st: EvalState) -> Decimal | None:
     return st.max_power if st.max_power is not None else st.avg_power
+
+
+_FIELD_OF: dict[Callable[[EvalState], Decimal | None], str] = {
+    _kwh: "kwh",
+    _min_current: "min_current",
+    _max_current: "max_current",
+    _avg_power: "avg_power",
+}
 
 
 def _duration(lo: int | None, hi: int | None, policy: Policy) -> Check:

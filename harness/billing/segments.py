@@ -9,8 +9,8 @@ start falls strictly inside is one where a restriction boundary lies inside a pe
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from datetime import UTC, datetime, time, timedelta
+from bisect import bisect_right
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from harness.billing.compiled import CompiledTariff
@@ -24,8 +24,18 @@ __all__ = ["Segments"]
 _DAY = timedelta(days=1)
 
 
-def _tod(local: datetime) -> int:
-    return local.hour * 3600 + local.minute * 60 + local.second
+_DAY_MARKS_MAX = 16384  # entries of a compiled tariff's day_marks cache before it is cleared
+
+
+def _day_marks(tz: tzinfo, day: date, steps: tuple[timedelta, ...]) -> tuple[datetime, ...]:
+    """The UTC instants of the local times ``steps`` after midnight on ``day`` in ``tz``."""
+    midnight = datetime.combine(day, time(), tzinfo=tz)
+    offset = midnight.utcoffset()
+    if offset is not None and offset == (midnight + _DAY).utcoffset():
+        base = midnight.replace(tzinfo=UTC) - offset  # no DST change this day: arithmetic
+        return tuple(base + step for step in steps)
+    wall = datetime.combine(day, time())
+    return tuple((wall + step).replace(tzinfo=tz).astimezone(UTC) for step in steps)
 
 
 class Segments:
@@ -49,30 +59,21 @@ class Segments:
     def _local_marks(self, lo: datetime, hi: datetime, out: set[datetime]) -> None:
         """The UTC instants of the tariff's local time-of-day marks strictly inside (lo, hi)."""
         walk = self.walk
-        local_lo, local_hi = walk.local(lo), walk.local(hi)
         tz = walk.tz
+        day, last = walk.local(lo).date(), walk.local(hi).date()
         assert tz is not None
-        marks = self.compiled.tod_marks
         steps = self.compiled.tod_steps
-        day, last = local_lo.date(), local_hi.date()
+        cache = self.compiled.day_marks
         while day <= last:
-            midnight = datetime.combine(day, time(), tzinfo=tz)
-            offset = midnight.utcoffset()
-            if offset is not None and offset == (midnight + _DAY).utcoffset():
-                # no DST change this day: only the marks between the bounds, by arithmetic
-                a = bisect_left(marks, _tod(local_lo)) if day == local_lo.date() else 0
-                b = bisect_right(marks, _tod(local_hi)) if day == last else len(marks)
-                base = midnight.replace(tzinfo=UTC) - offset
-                for k in range(a, b):
-                    instant = base + steps[k]
-                    if lo < instant < hi:
-                        out.add(instant)
-            else:
-                wall = datetime.combine(day, time())
-                for step in steps:
-                    instant = (wall + step).replace(tzinfo=tz).astimezone(UTC)
-                    if lo < instant < hi:
-                        out.add(instant)
+            key = (tz, day)
+            instants = cache.get(key)
+            if instants is None:
+                if len(cache) >= _DAY_MARKS_MAX:
+                    cache.clear()
+                instants = cache[key] = _day_marks(tz, day, steps)
+            for instant in instants:
+                if lo < instant < hi:
+                    out.add(instant)
             day += _DAY
 
     def locate(self, instant: datetime, hint: int = 0) -> int:

@@ -33,6 +33,7 @@ from harness.billing.compiled import (
     RESERVATION,
     Choice,
     CompiledTariff,
+    Selection,
     compile_tariff,
 )
 from harness.billing.evaluation import (
@@ -185,6 +186,9 @@ class Walk:
                     cum_kwh += energy
                 if time_:
                     charged += time_
+        # the segments point back at the walk: drop them so the walk is freed by reference
+        # counting, not left as cyclic garbage for the collector (costly at high CDR rates)
+        self.segments = {}
 
     def _tariff_of(self, p: ChargingPeriod, i: int, default: int) -> int:
         """The tariff of a period's ``tariff_id`` (AMB-24); unknown ids fall back to default."""
@@ -292,6 +296,7 @@ class Walk:
                 mask = seg.mask(phase, k)
         else:
             mask = ct.full[phase]
+        qmask = -1  # the restricted elements whose quantity tests pass (all bits: no test)
         if ct.has_quantity:
             st = self.scratch
             st.kwh = cum_kwh
@@ -301,29 +306,53 @@ class Walk:
             for clear, tests in ct.quantity[phase]:
                 for test in tests:
                     if not test(st):
-                        mask &= clear
+                        qmask &= clear
                         break
+            mask &= qmask
         selection = ct.by_mask[phase].get(mask)
         if selection is None:
             selection = ct.by(phase, mask)
-        if (ct.needs_power or ct.needs_current) and phase == CHARGING and (vols[0] or vols[1]):
+        if (
+            (
+                (ct.needs_current and p.min_current is None and p.max_current is None)
+                or (ct.needs_power and p.min_power is None and p.max_power is None)
+            )
+            and phase == CHARGING
+            and (vols[0] or vols[1])
+        ):
             issue = data_missing_issue(ct, p, i, self.policy)
             if issue is not None:
                 self.issues.append(issue)
-        # a restriction boundary can only lie inside the period if a segment starts inside it
-        # or a cumulative threshold is crossed in it
         changes: Sequence[Change] = ()
+        energy, time_ = vols[0], vols[1]
+        # A boundary can only lie inside the period where a cumulative threshold is crossed in
+        # it, or where a segment starts inside it. In the second case, with no threshold crossed
+        # (and volumes that only grow), the quantity tests give the same result all through the
+        # period, so the selection of each inner segment follows from its timed mask: if none
+        # differs from the selection at the start there is no boundary to look for.
         if (
-            (k + 1 < n and starts[k + 1] < end)
-            or (ct.kwh_marks and vols[0] and crosses(ct.kwh_marks, cum_kwh, vols[0]))
-            or (ct.charged_marks and vols[1] and crosses(ct.charged_marks, charged, vols[1]))
+            (ct.kwh_marks and energy and crosses(ct.kwh_marks, cum_kwh, energy))
+            or (ct.charged_marks and time_ and crosses(ct.charged_marks, charged, time_))
+            or (
+                k + 1 < n
+                and starts[k + 1] < end
+                and (
+                    (ct.kwh_marks and energy is not None and energy < 0)
+                    or (ct.charged_marks and time_ is not None and time_ < 0)
+                    or self._moves(ct, seg, k + 1, phase, end, qmask, selection)
+                )
+            )
         ):
             changes = find_changes(
                 self, ct, seg, k, ti, phase, p, end, selection, vols, cum_kwh, charged
             )
         if not changes:
-            self.emit(_new(Part, (i, 0, start, end, ti, ct, phase, selection, *vols, cum_kwh,
-                                  charged)))  # fmt: skip
+            whole = _new(Part, (i, 0, start, end, ti, ct, phase, selection, *vols, cum_kwh,
+                                charged))  # fmt: skip
+            if self.ledger is not None:
+                self.ledger.add(whole, self)
+            else:
+                self.emit(whole)
             return
         if not self.prorate:
             self.issues.append(boundary_issue(i, changes, selection))
@@ -334,6 +363,33 @@ class Walk:
         first = _new(Part, (i, 0, start, end, ti, ct, phase, selection, *vols, cum_kwh, charged))
         for piece in split_part(first, changes):
             self.emit(piece)
+
+    @staticmethod
+    def _moves(
+        ct: CompiledTariff,
+        seg: Segments,
+        j: int,
+        phase: int,
+        end: datetime,
+        qmask: int,
+        selection: Selection,
+    ) -> bool:
+        """Whether a segment from ``j`` on, starting before ``end``, selects other components."""
+        starts = seg.starts
+        masks = seg.masks
+        by_mask = ct.by_mask[phase]
+        while j < len(starts) and starts[j] < end:
+            mask = masks.get((phase, j))
+            if mask is None:
+                mask = seg.mask(phase, j)
+            mask &= qmask
+            other = by_mask.get(mask)
+            if other is None:
+                other = ct.by(phase, mask)
+            if other != selection:
+                return True
+            j += 1
+        return False
 
     def flat_pending(self, ti: int, phase: int, slot: int) -> bool:
         """Whether a FLAT that becomes active now would still be billed (first_per_phase)."""
