@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 JSON = dict[str, Any]
@@ -85,6 +85,18 @@ class VersionTables:
 
 def obj(*rows: Row, extra: Mapping[str, Any] | None = None, description: str = "") -> ObjectDef:
     return ObjectDef(rows=tuple(rows), extra=dict(extra or {}), description=description)
+
+
+def insert_rows(base: ObjectDef, after: str, *rows: Row) -> ObjectDef:
+    """``base`` with ``rows`` inserted after its field ``after`` (a later version's additions)."""
+    names = [name for name, _, _ in base.rows]
+    at = names.index(after) + 1
+    return replace(base, rows=(*base.rows[:at], *rows, *base.rows[at:]))
+
+
+def retype_rows(base: ObjectDef, **types: str) -> ObjectDef:
+    """``base`` with the type of the named fields changed (cardinality kept)."""
+    return replace(base, rows=tuple((n, types.get(n, t), c) for n, t, c in base.rows))
 
 
 def enum(*values: str, open: bool = False, description: str = "") -> EnumDef:
