@@ -29,6 +29,7 @@ __all__ = [
     "coverage_matrix",
     "default_catalogue",
     "format_matrix",
+    "is_not_checkable",
     "load_not_checkable",
     "parse_catalogue",
     "sut_roles",
@@ -154,12 +155,31 @@ def sut_roles(req: Requirement) -> frozenset[str]:
 
 
 def load_not_checkable(path: Path) -> dict[str, str]:
-    """``{REQ id: reason}`` from ``suites/not_checkable.yaml`` (empty when absent)."""
+    """``{key: reason}`` from ``suites/not_checkable.yaml`` (empty when absent).
+
+    The key is the REQ id, or ``REQ id@ROLE`` when the entry names ``roles`` (the requirement
+    can be checked from outside for one SUT role but not the other)."""
     if not path.is_file():
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     items = data.get("not_checkable", []) if isinstance(data, Mapping) else []
-    return {str(i["id"]): str(i.get("reason", "")) for i in items if isinstance(i, Mapping)}
+    out: dict[str, str] = {}
+    for item in items:
+        if not isinstance(item, Mapping):
+            continue
+        reason = str(item.get("reason", ""))
+        roles = item.get("roles")
+        if isinstance(roles, list) and roles:
+            for role in roles:
+                out[f"{item['id']}@{str(role).upper()}"] = reason
+        else:
+            out[str(item["id"])] = reason
+    return out
+
+
+def is_not_checkable(not_checkable: Mapping[str, str], req: str, role: str) -> bool:
+    """Whether ``req`` is listed as not checkable for a SUT in ``role``."""
+    return req in not_checkable or f"{req}@{role.upper()}" in not_checkable
 
 
 def _pitfall_of(fault_key: str) -> int | None:
@@ -193,7 +213,7 @@ def coverage_matrix(
             )
             if item.id in cited:
                 row["covered"].append(item.id)
-            elif item.id in not_checkable:
+            elif is_not_checkable(not_checkable, item.id, role):
                 row["not_checkable"].append(item.id)
             else:
                 row["uncovered"].append(item.id)

@@ -13,6 +13,8 @@ from harness.coverage import (
     Requirement,
     coverage_matrix,
     default_catalogue,
+    is_not_checkable,
+    load_not_checkable,
     parse_catalogue,
     sut_roles,
 )
@@ -89,3 +91,18 @@ def test_suites_coverage_prints_text_and_json(capsys: pytest.CaptureFixture[str]
     data = json.loads(capsys.readouterr().out)
     assert data["versions"]["2.2.1"]["CPO"]["covered"] > 0
     assert "cases_without_proof" in data and "not_checkable" in data
+
+
+def test_a_not_checkable_entry_may_name_the_roles_it_applies_to(tmp_path: Path) -> None:
+    listed = tmp_path / "not_checkable.yaml"
+    listed.write_text(
+        "not_checkable:\n"
+        "  - {id: REQ-TF-003, roles: [emsp], reason: only for an eMSP}\n"
+        "  - {id: REQ-LOC-001, reason: for every role}\n",
+        encoding="utf-8",
+    )
+    loaded = load_not_checkable(listed)
+    assert loaded == {"REQ-TF-003@EMSP": "only for an eMSP", "REQ-LOC-001": "for every role"}
+    assert is_not_checkable(loaded, "REQ-TF-003", "EMSP")
+    assert not is_not_checkable(loaded, "REQ-TF-003", "CPO")
+    assert is_not_checkable(loaded, "REQ-LOC-001", "CPO")
