@@ -322,6 +322,15 @@ def _before(actual: object, arg: object) -> str | None:
     return None if got < bound else f"expected before {describe(arg)}, got {describe(actual)}"  # type: ignore[operator]
 
 
+def _not_after(actual: object, arg: object) -> str | None:
+    got, bound = _instant(actual), _instant(arg)
+    if got is None or bound is None:
+        return f"expected a DateTime at or before {describe(arg)}, got {describe(actual)}"
+    if got <= bound:  # type: ignore[operator]
+        return None
+    return f"expected at or before {describe(arg)}, got {describe(actual)}"
+
+
 def _absent(actual: object, _: object) -> str | None:
     return None if actual is MISSING else f"expected no such field, got {describe(actual)}"
 
@@ -363,6 +372,7 @@ _BUILTIN: tuple[Matcher, ...] = (
     Matcher("some_item", _some_item, True, _check_mapping, "array with an item whose fields equal"),
     Matcher("not_before", _not_before, True, _check_text, "DateTime at or after the argument"),
     Matcher("before", _before, True, _check_text, "DateTime strictly before the argument"),
+    Matcher("not_after", _not_after, True, _check_text, "DateTime at or before the argument"),
     Matcher("absent", _absent, False, None, "the field is not there"),
     Matcher("null_or_absent", _null_or_absent, False, None, "null, or not there"),
     Matcher("case_insensitive", _case_insensitive, True, _check_text, "equal text, ignoring case"),

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -34,7 +34,7 @@ from faker import Faker
 
 from harness.errors import UnknownVersionError, UsageError
 from harness.ocpi.timestamps import parse_datetime
-from mock_partners.seed.common import derive_seed, emaid, emaid_check_digit
+from mock_partners.seed.common import ascii_text, derive_seed, emaid, emaid_check_digit
 from mock_partners.seed.countries import COUNTRIES, Country, country
 from mock_partners.seed.locations import LocationSequence
 from mock_partners.seed.tariffs import TEMPLATES, build_tariffs
@@ -176,6 +176,9 @@ def generate_world(
         fake=fake,
         start=start,
     )
+    if version == "2.1.1":  # printable ASCII only (REQ-211-010)
+        token_list = ascii_text(token_list)
+        tariff_set = replace(tariff_set, tariffs=ascii_text(tariff_set.tariffs))
     location_seq = LocationSequence(
         version=version,
         seed=seed,

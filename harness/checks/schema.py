@@ -28,6 +28,8 @@ def violation_req(violation: Violation, version: VersionNumber) -> str:
     rule, field = violation.rule, violation.path.rsplit("/", 1)[-1]
     if "DateTime" in violation.message or field.endswith(_DATETIME_FIELDS):
         return "REQ-211-009" if v211 else "REQ-TF-056"
+    if v211 and "printable ASCII" in violation.message:
+        return "REQ-211-010"
     if "Latitude" in violation.message or "Longitude" in violation.message:
         return "REQ-LOC-023"
     if rule in ("required", "minItems", "minProperties"):

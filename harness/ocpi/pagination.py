@@ -248,7 +248,7 @@ def check_page(
     if not page.total_count.present:
         add("missing_total_count", "the list response has no X-Total-Count header", "REQ-TF-029")
     if not page.limit.present:
-        add("missing_limit", "the list response has no X-Limit header", "REQ-TF-030")
+        add("missing_limit", "the list response has no X-Limit header", limit_req)
     if limit is not None and limit < returned:
         add("limit_below_returned", f"X-Limit {limit} but {returned} objects returned", limit_req)
     if requested_limit is not None and returned > requested_limit:

@@ -30,7 +30,10 @@ JSON = dict[str, Any]
 BASE_URI = "https://ocpi-harness.example/schemas"
 
 _PRINTABLE_ASCII = r"^[\x20-\x7E]*$"
-_PRINTABLE_TEXT = r"^[^\x00-\x1F\x7F]*$"
+PRINTABLE_TEXT = r"^[^\x00-\x1F\x7F]*$"
+# 2.1.1's string is printable ASCII (types.md §1.5, REQ-211-010). Written apart from the
+# CiString pattern (same characters) so the lenient profile can relax exactly this one.
+ASCII_STRING_211 = r"^[ -~]*$"
 
 Row = tuple[str, str, str]
 
@@ -68,7 +71,7 @@ class VersionTables:
     version: str
     # module file name -> {definition name -> definition}
     modules: Mapping[str, Mapping[str, Definition]]
-    string_pattern: str = _PRINTABLE_TEXT  # 2.1.1 narrows string to ASCII
+    string_pattern: str = PRINTABLE_TEXT  # 2.1.1 narrows string to ASCII
 
     def index(self) -> dict[str, str]:
         """Definition name -> module file that holds it; names are unique per version."""

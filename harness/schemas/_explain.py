@@ -16,6 +16,8 @@ from typing import Any, Literal
 import jsonschema
 from jsonschema.exceptions import ValidationError
 
+from harness.schemas._dsl import ASCII_STRING_211, PRINTABLE_TEXT
+
 Level = Literal["error", "warning"]
 
 # Unknown fields: 2.1.1 and 2.2.1 do not promise tolerance, 2.3.0 requires it (REQ-230-001).
@@ -79,6 +81,10 @@ def _describe(error: ValidationError) -> tuple[str, str]:
         described = schema.get("description")
         suffix = f": {described}" if isinstance(described, str) else ""
         return rule, f"{_short(value)} is not a valid {title}{suffix}"
+    if rule == "pattern" and expected == ASCII_STRING_211:
+        return rule, f"{_short(value)} is not printable ASCII (a 2.1.1 string; UTF-8 from 2.2)"
+    if rule == "pattern" and expected == PRINTABLE_TEXT:
+        return rule, f"{_short(value)} holds a control character (CR, LF, TAB, ...)"
     if rule == "maxLength":
         return rule, f"{len(value)} characters, more than the maximum {expected}"
     if rule == "minItems":

@@ -28,7 +28,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from harness.errors import UnknownObjectError, UnknownVersionError
-from harness.schemas._dsl import BASE_URI, JSON, file_uri
+from harness.schemas._dsl import ASCII_STRING_211, BASE_URI, JSON, PRINTABLE_TEXT, file_uri
 from harness.schemas.tables.common import lenient_overrides
 
 SUPPORTED_VERSIONS: tuple[str, ...] = ("2.1.1", "2.2.1", "2.3.0")
@@ -87,6 +87,8 @@ class VersionSchemas:
             for name, override in defs.items():
                 target = self.lenient_docs[module]["$defs"]
                 target[name] = _apply_override(target[name], override)
+        if self.version == "2.1.1":  # REQ-211-010: UTF-8 text is a lenient variant
+            _relax_patterns(self.lenient_docs, ASCII_STRING_211, PRINTABLE_TEXT)
 
     def docs(self, profile: str) -> dict[str, JSON]:
         return self.strict_docs if profile == "strict" else self.lenient_docs
@@ -208,3 +210,15 @@ class SchemaCache:
 
 
 CACHE = SchemaCache()
+
+
+def _relax_patterns(node: Any, strict: str, lenient: str) -> None:
+    """Replace every ``pattern`` equal to ``strict`` by ``lenient``, in place."""
+    if isinstance(node, dict):
+        if node.get("pattern") == strict:
+            node["pattern"] = lenient
+        for value in node.values():
+            _relax_patterns(value, strict, lenient)
+    elif isinstance(node, list):
+        for value in node:
+            _relax_patterns(value, strict, lenient)

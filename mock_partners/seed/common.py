@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import random
+import unicodedata
 from datetime import datetime
+from typing import Any
 
 from harness.ocpi.timestamps import format_datetime
 
 __all__ = [
     "ALNUM",
+    "ascii_text",
     "derive_seed",
     "emaid",
     "emaid_check_digit",
@@ -115,3 +118,27 @@ def emaid(country_code: str, provider: str, rng: random.Random, *, dashes: bool 
     if dashes:
         return f"{country_code.upper()}-{provider.upper()}-{instance}-{check}"
     return body + check
+
+
+_ASCII_SPELLING = str.maketrans(
+    {"ß": "ss", "Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Œ": "OE", "œ": "oe", "Ł": "L",
+     "ł": "l", "€": "EUR", "–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"'}
+)  # fmt: skip
+
+
+def ascii_text(value: Any) -> Any:
+    """``value`` with every string spelled in printable ASCII (accents dropped), recursively.
+
+    2.1.1 allows only printable ASCII in strings (types.md §1.5, REQ-211-010), so the 2.1.1
+    worlds spell Faker's local names this way: "Müller" -> "Muller".
+    """
+    if isinstance(value, str):
+        if value.isascii():
+            return value
+        folded = unicodedata.normalize("NFKD", value.translate(_ASCII_SPELLING))
+        return "".join(c for c in folded if " " <= c <= "~")
+    if isinstance(value, dict):
+        return {k: ascii_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [ascii_text(v) for v in value]
+    return value

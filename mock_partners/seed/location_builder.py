@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from faker import Faker
 
-from mock_partners.seed.common import ts
+from mock_partners.seed.common import ascii_text, ts
 from mock_partners.seed.countries import Country
 from mock_partners.seed.tariffs import tariff_ids_for
 
@@ -240,7 +240,7 @@ class LocationBuilder:
             digits = "".join(rng.choice("0123456789") for _ in range(9))
             loc["help_phone"] = f"{country.phone_prefix} {digits[:3]} {digits[3:]}"
         loc["last_updated"] = ts(self.updated)
-        return loc
+        return ascii_text(loc) if v == "2.1.1" else loc
 
     def _publish_allowed_to(self) -> list[dict[str, Any]]:
         rng = self.rng

@@ -66,6 +66,9 @@ CASES: list[tuple[str, object, object, bool]] = [
     ("before", "2026-03-01T12:00:00Z", "2026-03-01T12:00:00Z", False),
     ("before", "2026-03-01T12:00:00Z", "2026-03-01T11:59:59.5Z", True),
     ("before", "2026-03-01T12:00:00Z", None, False),
+    ("not_after", "2026-03-01T12:00:00Z", "2026-03-01T12:00:00Z", True),
+    ("not_after", "2026-03-01T12:00:00Z", "2026-03-01T12:00:00.001Z", False),
+    ("not_after", "2026-03-01T12:00:00Z", "not a date", False),
     ("absent", None, MISSING, True),
     ("absent", None, None, False),
     ("null_or_absent", None, MISSING, True),
@@ -104,7 +107,7 @@ def test_every_documented_matcher_is_registered() -> None:
         "any", "any_string", "non_empty_string", "iso8601_utc", "ocpi_datetime", "uuid",
         "regex", "decimal_close", "one_of", "length", "min_length", "contains", "absent",
         "null_or_absent", "case_insensitive", "not_equal", "some_item", "not_before", "before",
-        "unique",
+        "not_after", "unique",
     }  # fmt: skip
     assert set(REGISTRY.names()) == expected
     for name in expected:

@@ -86,6 +86,28 @@ def test_every_country_gives_valid_local_data(code: str) -> None:
         assert _errors("2.3.0", "Tariff", tariff) == [], (code, tariff["id"])
 
 
+@pytest.mark.parametrize("code", sorted(COUNTRIES))
+def test_a_211_world_spells_local_names_in_printable_ascii(code: str) -> None:
+    kw: dict[str, Any] = {"seed": 3, "country_code": code, "start": START}
+    old = generate_world(version="2.1.1", role="cpo", locations=40, **kw)
+    for loc in old.locations:
+        assert json.dumps(loc, ensure_ascii=False).isascii(), loc["id"]
+        assert _errors("2.1.1", "Location", loc) == [], (code, loc["id"])
+    for tariff in old.tariffs:
+        assert _errors("2.1.1", "Tariff", tariff) == [], (code, tariff["id"])
+    emsp = generate_world(version="2.1.1", role="emsp", tokens=30, **kw)
+    for token in emsp.tokens:
+        assert _errors("2.1.1", "Token", token) == [], (code, token["uid"])
+
+
+def test_only_211_folds_names_to_ascii() -> None:
+    kw: dict[str, Any] = {"seed": 3, "role": "cpo", "country_code": "DE", "start": START}
+    new = generate_world(version="2.2.1", locations=60, **kw)
+    old = generate_world(version="2.1.1", locations=60, **kw)
+    assert any(not json.dumps(loc, ensure_ascii=False).isascii() for loc in new.locations)
+    assert all(json.dumps(loc, ensure_ascii=False).isascii() for loc in old.locations)
+
+
 def test_us_world_spans_several_time_zones_and_uses_type1_connectors() -> None:
     world = generate_world(version="2.2.1", seed=5, role="cpo", country_code="US",
                            locations=200, start=START)  # fmt: skip

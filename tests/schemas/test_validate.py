@@ -110,6 +110,32 @@ def test_lenient_accepts_lowercase_codes_as_warnings() -> None:
     }
 
 
+TOKEN_211: dict[str, Any] = {
+    "uid": "04A1B2C3D4E5F6",
+    "type": "RFID",
+    "auth_id": "NL-EXA-C12345678-X",
+    "issuer": "Example Mobility",
+    "valid": True,
+    "whitelist": "ALLOWED",
+    "last_updated": "2026-02-01T10:00:00Z",
+}
+
+
+def test_a_211_string_is_printable_ascii_and_utf8_is_only_a_lenient_variant() -> None:
+    doc = {**TOKEN_211, "issuer": "Müller Mobilität"}
+    assert validate("2.1.1", "Token", TOKEN_211) == []
+    (strict,) = validate("2.1.1", "Token", doc)
+    assert (strict.path, strict.rule, strict.level) == ("/issuer", "pattern", "error")
+    assert "printable ASCII" in strict.message
+    (lenient,) = validate("2.1.1", "Token", doc, profile="lenient")
+    assert (lenient.path, lenient.level) == ("/issuer", "warning")
+    # a control character stays an error in every profile and version
+    tab = {**TOKEN_211, "issuer": "a\tb"}
+    assert [v.level for v in validate("2.1.1", "Token", tab, profile="lenient")] == ["error"]
+    assert validate("2.2.1", "Token", _token(issuer="Müller Mobilität")) == []
+    assert "control character" in validate("2.2.1", "Token", _token(issuer="a\tb"))[0].message
+
+
 def test_partial_requires_only_last_updated_in_2_2_1() -> None:
     assert (
         validate(

@@ -9,7 +9,7 @@ spec's tables and fails on any difference in field names, cardinality, types or 
 
 from __future__ import annotations
 
-from harness.schemas._dsl import Definition, VersionTables, enum, obj
+from harness.schemas._dsl import ASCII_STRING_211, Definition, VersionTables, enum, obj
 from harness.schemas.tables import rules
 from harness.schemas.tables.common import common_types
 
@@ -384,4 +384,4 @@ MODULES: dict[str, dict[str, Definition]] = {
 
 MODULES["common"] = {**common_types("2.1.1"), **MODULES.get("common", {})}
 
-TABLES = VersionTables(version="2.1.1", modules=MODULES)
+TABLES = VersionTables(version="2.1.1", modules=MODULES, string_pattern=ASCII_STRING_211)
