@@ -13,6 +13,7 @@ from typing import Literal
 
 from harness.ocpi import ModuleID, Role, VersionNumber
 from mock_partners.catalog import SeededCatalog, StoreCatalog
+from mock_partners.invoicereconciliation import seed_invoice_records
 from mock_partners.partners import META_KIND
 from mock_partners.seed_data import World, generate_world
 from mock_partners.state import MockState
@@ -39,6 +40,8 @@ def load_world(state: MockState, *, locations: int, tokens: int) -> None:
             _cpo_catalogs(state, version, world)
         else:
             _emsp_catalogs(state, version, world)
+        if version is VersionNumber.V2_3_0:
+            seed_invoice_records(state, version)
 
 
 def _catalog(state: MockState, version: VersionNumber, module: ModuleID) -> StoreCatalog:

@@ -32,15 +32,29 @@ JSON_TYPE = "application/json"
 MAX_MESSAGE = 1000
 
 
-def clip(message: str, limit: int = MAX_MESSAGE) -> str:
+def clip(message: str, limit: int = MAX_MESSAGE, *, ascii_only: bool = False) -> str:
     """A one-line, printable status_message of at most ``limit`` characters.
 
     Messages quote what the client sent (ids from the URL, bad values): control characters
-    are escaped so the envelope stays a valid ``string`` (``types`` §string).
+    are escaped so the envelope stays a valid ``string`` (``types`` §string), and so is any
+    non-ASCII character when ``ascii_only`` (2.1.1 strings are ASCII, REQ-211-010).
     """
     flat = " ".join(message.split())
-    printable = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in flat)
+    printable = "".join(
+        ch if ch.isprintable() and (ch.isascii() or not ascii_only) else _escape(ch) for ch in flat
+    )
     return printable if len(printable) <= limit else printable[: limit - 3] + "..."
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
+    )
 
 
 def check_sent(
@@ -123,7 +137,11 @@ def render(
         reply.data,
         reply.status_code,
         timestamp=state.clock.now(),
-        status_message=clip(reply.message) if reply.message is not None else None,
+        status_message=(
+            clip(reply.message, ascii_only=version is VersionNumber.V2_1_1)
+            if reply.message is not None
+            else None
+        ),
         include_data=reply.include_data,
     )
     check_sent(state, version, "Response", envelope, direction="response", method=method, path=path)

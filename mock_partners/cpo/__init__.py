@@ -13,6 +13,7 @@ from mock_partners.cpo.senders import sender_ops
 from mock_partners.cpo.tokens import token_ops
 from mock_partners.credentials import credentials_ops
 from mock_partners.hubclientinfo import hub_client_info_ops
+from mock_partners.invoicereconciliation import invoice_reconciliation_ops
 from mock_partners.operations import Op
 
 
@@ -24,4 +25,5 @@ def cpo_operations(version: VersionNumber) -> list[Op]:
         *command_ops(version),
         *charging_profile_ops(version),
         *hub_client_info_ops(version),
+        *invoice_reconciliation_ops(version),
     ]

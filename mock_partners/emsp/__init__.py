@@ -14,6 +14,7 @@ from mock_partners.emsp.locations import location_ops
 from mock_partners.emsp.receivers import receiver_ops
 from mock_partners.emsp.tokens import token_ops
 from mock_partners.hubclientinfo import hub_client_info_ops
+from mock_partners.invoicereconciliation import invoice_reconciliation_ops
 from mock_partners.operations import Op
 
 
@@ -25,4 +26,5 @@ def emsp_operations(version: VersionNumber) -> list[Op]:
         *token_ops(version),
         *callback_ops(version),
         *hub_client_info_ops(version),
+        *invoice_reconciliation_ops(version),
     ]

@@ -49,9 +49,10 @@ ObjectOf = Callable[[str | None, str, str], str | None]  # (module, method, path
 _VERSION = re.compile(r"/(2\.[0-9](?:\.[0-9])?)(?:/|$)")
 _MODULES = (
     "credentials", "locations", "sessions", "cdrs", "tariffs", "tokens", "commands",
-    "chargingprofiles", "hubclientinfo", "versions",
+    "chargingprofiles", "hubclientinfo", "invoicereconciliation", "versions",
 )  # fmt: skip
 _SINGLE = {
+    "invoicereconciliation": "InvoiceReconciliationRecord",
     "sessions": "Session",
     "cdrs": "CDR",
     "tariffs": "Tariff",

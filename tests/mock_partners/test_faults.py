@@ -420,6 +420,9 @@ def test_guess_module_and_object_name() -> None:
         guess_object_name("tokens", "POST", "/ocpi/2.2.1/tokens/X/authorize") == "AuthorizationInfo"
     )
     assert guess_object_name("cdrs", "GET", "/ocpi/2.2.1/cdrs") == "CDR"
+    irc = "/ocpi/cpo/2.3.0/invoicereconciliation/NL/EXA/IRR-1"
+    assert guess_module(irc) == "invoicereconciliation"
+    assert guess_object_name("invoicereconciliation", "GET", irc) == "InvoiceReconciliationRecord"
 
 
 # -- the catalogue ---------------------------------------------------------------------------
