@@ -278,6 +278,8 @@ def _fan_out(item: object, parts: list[str]) -> list[object]:
 
 
 def _unique(actual: object, arg: object) -> str | None:
+    if actual is MISSING:  # an optional array that is not there has no value twice
+        return None
     if not isinstance(actual, list | tuple):
         return f"expected an array, got {describe(actual)}"
     seen: list[object] = []

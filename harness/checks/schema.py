@@ -10,6 +10,8 @@ profile and INFO under the lenient one (and in 2.3.0, which requires tolerating 
 
 from __future__ import annotations
 
+import re
+
 from harness.checks.base import CheckContext, FunctionCheck, Message
 from harness.ocpi.problems import Level
 from harness.ocpi.versions import VersionNumber, traits
@@ -30,6 +32,10 @@ def violation_req(violation: Violation, version: VersionNumber) -> str:
         return "REQ-211-009" if v211 else "REQ-TF-056"
     if v211 and "printable ASCII" in violation.message:
         return "REQ-211-010"
+    if version is VersionNumber.V2_3_0:
+        added = _added_in_230(violation, rule)
+        if added is not None:
+            return added
     if "Latitude" in violation.message or "Longitude" in violation.message:
         return "REQ-LOC-023"
     if rule in ("required", "minItems", "minProperties"):
@@ -43,6 +49,21 @@ def violation_req(violation: Violation, version: VersionNumber) -> str:
     if rule == "additionalProperties":
         return "REQ-230-001" if version is VersionNumber.V2_3_0 else "REQ-TF-062"
     return "REQ-TF-062"
+
+
+_NEW_ENUMS_230 = ("ParkingDirection", "EVSEPosition")
+
+
+def _added_in_230(violation: Violation, rule: str) -> str | None:
+    """The 2.3.0 requirement that brought the structure a violation is in, if any."""
+    path = violation.path
+    if rule == "enum" and any(name in violation.message for name in _NEW_ENUMS_230):
+        return "REQ-230-018"
+    if "/parking_places/" in path:
+        return "REQ-230-013"
+    if re.search(r"/evses/\d+/(parking|accepted_service_providers)(/|$)", path):
+        return "REQ-230-014"
+    return None
 
 
 def _level(violation: Violation, ctx: CheckContext) -> Level:

@@ -319,24 +319,31 @@ class LocationBuilder:
         rng = self.rng
         if kind.name not in ("hub", "garage", "retail") or rng.random() < 0.4:
             return []
-        place: dict[str, Any] = {"id": "P1", "physical_reference": "P1"}
-        if kind.name == "hub" and rng.random() < 0.4:
-            place["vehicle_types"] = ["TRUCK_WITH_TRAILER", "SEMI_TRACTOR", "RIGID"]
-            place["max_vehicle_length"] = 1875
-            place["drive_through"] = True
-            place["direction"] = "PARALLEL"
-        else:
-            place["vehicle_types"] = ["PERSONAL_VEHICLE", "VAN"]
-            place["parking_space_length"] = 500
-            place["parking_space_width"] = 250
-            place["direction"] = "PERPENDICULAR"
-        if kind.name == "garage":
-            place["max_vehicle_height"] = 210
-            place["roofed"] = True
-        place["restricted_to_type"] = False
-        place["reservation_required"] = False
-        place["lighting"] = True
-        return [place]
+        trucks = kind.name == "hub" and rng.random() < 0.4
+        # hubs and garages mark out two bays per charger (a hub's second may take trucks)
+        bays = (False, trucks) if kind.name in ("hub", "garage") else (False,)
+        places: list[dict[str, Any]] = []
+        for truck in bays:
+            number = len(places) + 1
+            place: dict[str, Any] = {"id": f"P{number}", "physical_reference": f"P{number}"}
+            if truck:
+                place["vehicle_types"] = ["TRUCK_WITH_TRAILER", "SEMI_TRACTOR", "RIGID"]
+                place["max_vehicle_length"] = 1875
+                place["drive_through"] = True
+                place["direction"] = "PARALLEL"
+            else:
+                place["vehicle_types"] = ["PERSONAL_VEHICLE", "VAN"]
+                place["parking_space_length"] = 500
+                place["parking_space_width"] = 250
+                place["direction"] = "PERPENDICULAR"
+            if kind.name == "garage":
+                place["max_vehicle_height"] = 210
+                place["roofed"] = True
+            place["restricted_to_type"] = False
+            place["reservation_required"] = False
+            place["lighting"] = True
+            places.append(place)
+        return places
 
     def _evse(
         self,
@@ -406,10 +413,13 @@ class LocationBuilder:
         if restrictions:
             evse["parking_restrictions"] = restrictions
         if parking_places:
-            evse["parking"] = [
-                {"parking_id": parking_places[0]["id"],
-                 "evse_position": rng.choice(("LEFT", "RIGHT", "CENTER"))}
-            ]  # fmt: skip
+            evse["parking"] = [  # a charger between two bays serves both
+                {
+                    "parking_id": place["id"],
+                    "evse_position": rng.choice(("LEFT", "RIGHT", "CENTER")),
+                }
+                for place in parking_places
+            ]
         if rng.random() < 0.05:
             evse["images"] = [self._image("CHARGER", 10 + n)]
         if v == "2.3.0" and rng.random() < 0.05:

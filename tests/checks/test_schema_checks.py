@@ -78,3 +78,32 @@ def test_request_schema_checks_the_sut_request_body() -> None:
     assert finding.pointer == "/result" and finding.req == "REQ-TF-063"
     [not_json] = CHECKS.get("request_schema")(context(schema="CommandResult"), call("nope"))
     assert not_json.level is Level.MUST
+
+
+def test_version_specific_structures_cite_the_requirement_that_added_them() -> None:
+    v230 = Path(__file__).resolve().parents[2] / "fixtures" / "2.3.0" / "Location"
+    doc = json.loads((v230 / "austria-motorway-dc-hub.json").read_text())
+    doc["parking_places"][0]["vehicle_types"] = []
+    doc["parking_places"][1]["direction"] = "DIAGONAL"
+    doc["evses"][0]["parking"][0]["evse_position"] = "MIDDLE"
+    doc["evses"][1]["parking"][0]["parking_id"] = 7
+    ctx = context(schema="Location", cardinality="one", version=VersionNumber.V2_3_0)
+    findings = CHECKS.get("response_schema")(ctx, response(envelope(doc)))
+    assert {f.pointer: f.req for f in findings} == {
+        "/data/parking_places/0/vehicle_types": "REQ-230-013",
+        "/data/parking_places/1/direction": "REQ-230-018",
+        "/data/evses/0/parking/0/evse_position": "REQ-230-018",
+        "/data/evses/1/parking/0/parking_id": "REQ-230-014",
+    }
+    token_211 = {
+        "uid": "04A1B2C3",
+        "type": "RFID",
+        "auth_id": "NL-EXA-C12345678-X",
+        "issuer": "Mobilität",
+        "valid": True,
+        "whitelist": "ALLOWED",
+        "last_updated": "2026-02-01T10:00:00Z",
+    }
+    ctx = context(schema="Token", cardinality="one", version=VersionNumber.V2_1_1)
+    (finding,) = CHECKS.get("response_schema")(ctx, response(envelope(token_211)))
+    assert (finding.pointer, finding.req) == ("/data/issuer", "REQ-211-010")
