@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum, unique
-from typing import Literal
+from typing import Any, Literal
 
 from harness.ocpi.problems import Level
 from harness.ocpi.timestamps import format_datetime
@@ -306,6 +306,8 @@ class RunResult:
     sut: SutDescription
     cases: tuple[CaseResult, ...]
     tool_version: str = ""
+    coverage: Mapping[str, Any] | None = None
+    """Requirement coverage of the suites that ran (:func:`harness.coverage.coverage_matrix`)."""
 
     @property
     def duration(self) -> float:
@@ -385,5 +387,6 @@ class RunResult:
             },
             "summary": {**self.totals(), "verdict": str(self.verdict)},
             "requirements": [v.to_json() for v in self.requirement_matrix().values()],
+            **({"coverage": dict(self.coverage)} if self.coverage is not None else {}),
             "cases": [c.to_json() for c in self.cases],
         }

@@ -17,9 +17,11 @@ import sys
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from harness.clock import Clock, FrozenClock, SystemClock
 from harness.console import Console
+from harness.coverage import coverage_matrix, default_catalogue, load_not_checkable
 from harness.errors import UsageError
 from harness.loader import SuiteError, load_suites
 from harness.model import Suite
@@ -250,9 +252,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         collected = _run_live(args, role, suites, options, console, wall)
     run_result = _run_result(collected, options, started, wall.now())
+    run_result = replace(run_result, coverage=_coverage(suites, run_result))
     reports = _write_reports(args, run_result, tuple(sorted(collected.secrets)))
     console.summary(run_result, reports)
     return 0 if run_result.ok else 1
+
+
+def _coverage(suites: list[Suite], run: RunResult) -> dict[str, Any]:
+    """The coverage matrix of the suites whose cases ran."""
+    ran = {case.suite_id for case in run.cases}
+    return coverage_matrix(
+        [s for s in suites if s.id in ran],
+        default_catalogue(),
+        load_not_checkable(default_suites_root() / "not_checkable.yaml"),
+    )
 
 
 def _run_result(

@@ -2,9 +2,10 @@
 
 Its shape is documented by ``reports/report.schema.json`` (JSON Schema 2020-12): top-level
 ``$schema``, ``format_version``, ``run`` (id, times, seed, profile, policies, version, role,
-SUT), ``summary``, ``requirements`` (the verdict per REQ id) and ``cases`` (each with its steps,
-findings and exchanges). ``format_version`` changes its major number when a field is removed or
-changes meaning, its minor number when fields are added.
+SUT), ``summary``, ``requirements`` (the verdict per REQ id), ``coverage`` (which requirements
+the suites that ran cover; since 1.1) and ``cases`` (each with its steps, findings and
+exchanges). ``format_version`` changes its major number when a field is removed or changes
+meaning, its minor number when fields are added.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from harness.results import RunResult
 
 __all__ = ["FORMAT_VERSION", "SCHEMA_ID", "JsonWriter", "report_document"]
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"
 SCHEMA_ID = "https://ocpi-harness.example/schemas/report.schema.json"
 
 

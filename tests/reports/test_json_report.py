@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
 
+from harness.coverage import coverage_matrix, default_catalogue
 from harness.errors import UsageError
+from harness.loader import load_suites
 from harness.results import RunResult
 from reports import default_writers, render_report, write_report
 from reports.json_report import FORMAT_VERSION, SCHEMA_ID
 from tests.reports.conftest import CREDENTIALS_TOKEN, SECRET, assert_snapshot, build_sample_run
 
-SCHEMA_PATH = Path(__file__).parents[2] / "reports" / "report.schema.json"
+ROOT = Path(__file__).parents[2]
+SCHEMA_PATH = ROOT / "reports" / "report.schema.json"
 
 
 @pytest.fixture(scope="module")
@@ -126,3 +130,15 @@ def test_write_report_and_the_registry(tmp_path: Path, sample_run: RunResult) ->
     (tmp_path / "a-file").write_text("x")
     with pytest.raises(UsageError, match="cannot write the json report"):
         write_report("json", sample_run, tmp_path / "a-file" / "report.json")
+
+
+def test_a_run_carries_the_coverage_of_its_suites(
+    sample_run: RunResult, validator: Draft202012Validator
+) -> None:
+    suites = load_suites([ROOT / "suites" / "2.2.1" / "cpo" / "versions.yaml"])
+    matrix = coverage_matrix(suites, default_catalogue(), {"REQ-TF-005": "why"})
+    document = _document(replace(sample_run, coverage=matrix))
+    validator.validate(document)
+    assert list(document)[-2:] == ["coverage", "cases"]
+    assert document["coverage"]["versions"]["2.2.1"]["CPO"]["covered"] > 0
+    assert "coverage" not in _document(sample_run)  # only when the run computed it

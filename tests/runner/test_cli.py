@@ -42,6 +42,10 @@ def test_embedded_default_passes_and_writes_valid_reports(
     report = check_reports(tmp_path)
     assert report["summary"]["total"] == DEMO_CASES and report["summary"]["verdict"] == "passed"
     assert report["run"]["seed"] == 5 and report["run"]["sut_role"] == "CPO,EMSP"
+    coverage = report["coverage"]  # the same matrix as `suites --coverage`, for what ran
+    assert coverage["cases"] == DEMO_CASES and coverage["cases_without_proof"] == []
+    cpo = coverage["versions"]["2.2.1"]["CPO"]
+    assert cpo["covered"] > 0 and "REQ-TF-003" in cpo["modules"]["transport"]["covered"]
     assert "PASSED  LOC-SND-001" in out and "Verdict: OK" in out and "seed 5" in out
     assert "\033[" not in out  # no colour when stdout is not a terminal
     assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
