@@ -41,7 +41,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, _Command]]:
+def _wanted(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line (the first word that is one), if any."""
+    return next((word for word in argv if word in COMMANDS), None)
+
+
+def build_parser(
+    only: str | None = None,
+) -> tuple[argparse.ArgumentParser, dict[str, _Command]]:
+    """The parser; the modules behind the subcommands are imported only for ``only`` (all when
+    None), so ``ocpi-harness price`` does not pay for the runner, the mocks and uvicorn."""
     parser = _Parser(
         prog="ocpi-harness",
         description="OCPI conformance test harness and interop sandbox.",
@@ -51,6 +60,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, _Command]]:
     sub.required = True
     loaded: dict[str, _Command] = {}
     for name, (module_name, help_text) in COMMANDS.items():
+        if only is not None and name != only:
+            sub.add_parser(name, help=help_text, description=help_text)
+            continue
         try:
             module = cast(_Command, importlib.import_module(module_name))
         except ModuleNotFoundError as exc:
@@ -64,8 +76,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, _Command]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser, commands = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    wanted = _wanted(words)
+    parser, commands = build_parser(wanted if wanted is not None else "")
+    args = parser.parse_args(words)
     try:
         return commands[args.command].run(args)
     except HarnessError as exc:

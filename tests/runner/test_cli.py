@@ -140,3 +140,25 @@ def test_profiles_from_files_are_used_and_checked(
     out = capsys.readouterr().out
     assert "SKIPPED LOC-SND-001" in out and "profile does not declare: locations.sender" in out
     assert "PASSED  VER-CPO-001" in out and "profile narrow" in out
+
+
+def test_a_subcommand_imports_only_its_own_module() -> None:
+    code = (
+        "import sys\n"
+        "from harness.cli import main\n"
+        "try:\n"
+        "    main(['price', '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('harness.run_cli', 'mock_partners.cli', 'uvicorn') "
+        "if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert "--verify" in done.stdout  # the price subcommand's own options are there
+    assert done.stdout.rstrip().endswith("[]"), done.stdout[-200:]
+    listed = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "--help"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert listed.returncode == 0 and all(name in listed.stdout for name in ("run", "mock"))
