@@ -12,6 +12,13 @@ from __future__ import annotations
 from harness.schemas._dsl import ASCII_STRING_211, Definition, VersionTables, enum, obj
 from harness.schemas.tables import rules
 from harness.schemas.tables.common import common_types
+from harness.schemas.tables.v2_2_1 import MODULES as _MODULES_221
+
+# Classes and enums whose 2.1.1 table equals the 2.2.1 one field for field are taken from there
+# (the spec-table test still re-reads each of them from the 2.1.1 text).
+V221: dict[str, Definition] = {
+    name: definition for defs in _MODULES_221.values() for name, definition in defs.items()
+}
 
 MODULES: dict[str, dict[str, Definition]] = {
     "credentials": {
@@ -43,10 +50,7 @@ MODULES: dict[str, dict[str, Definition]] = {
             ("last_updated", "DateTime", "1"),
         ),
         "AuthMethod": enum("AUTH_REQUEST", "WHITELIST"),
-        "CdrDimension": obj(
-            ("type", "CdrDimensionType", "1"),
-            ("volume", "number", "1"),
-        ),
+        "CdrDimension": V221["CdrDimension"],
         "CdrDimensionType": enum(
             "ENERGY", "FLAT", "MAX_CURRENT", "MIN_CURRENT", "PARKING_TIME", "TIME"
         ),
@@ -138,16 +142,8 @@ MODULES: dict[str, dict[str, Definition]] = {
             ("terms_and_conditions", "URL", "?"),
             ("last_updated", "DateTime", "1"),
         ),
-        "AdditionalGeoLocation": obj(
-            ("latitude", "Latitude", "1"),
-            ("longitude", "Longitude", "1"),
-            ("name", "DisplayText", "?"),
-        ),
-        "BusinessDetails": obj(
-            ("name", "string(100)", "1"),
-            ("website", "URL", "?"),
-            ("logo", "Image", "?"),
-        ),
+        "AdditionalGeoLocation": V221["AdditionalGeoLocation"],
+        "BusinessDetails": V221["BusinessDetails"],
         "Capability": enum(
             "CHARGING_PROFILE_CAPABLE",
             "CREDIT_CARD_PAYABLE",
@@ -156,7 +152,7 @@ MODULES: dict[str, dict[str, Definition]] = {
             "RFID_READER",
             "UNLOCK_CAPABLE",
         ),
-        "ConnectorFormat": enum("SOCKET", "CABLE"),
+        "ConnectorFormat": V221["ConnectorFormat"],
         "ConnectorType": enum(
             "CHADEMO",
             "DOMESTIC_A",
@@ -184,29 +180,15 @@ MODULES: dict[str, dict[str, Definition]] = {
             "TESLA_R",
             "TESLA_S",
         ),
-        "EnergyMix": obj(
-            ("is_green_energy", "boolean", "1"),
-            ("energy_sources", "EnergySource", "*"),
-            ("environ_impact", "EnvironmentalImpact", "*"),
-            ("supplier_name", "string(64)", "?"),
-            ("energy_product_name", "string(64)", "?"),
-        ),
-        "EnergySource": obj(
-            ("source", "EnergySourceCategory", "1"),
-            ("percentage", "Percentage", "1"),
-        ),
-        "EnergySourceCategory": enum(
-            "NUCLEAR", "GENERAL_FOSSIL", "COAL", "GAS", "GENERAL_GREEN", "SOLAR", "WIND", "WATER"
-        ),
+        "EnergyMix": V221["EnergyMix"],
+        "EnergySource": V221["EnergySource"],
+        "EnergySourceCategory": V221["EnergySourceCategory"],
         "EnvironmentalImpact": obj(
             ("source", "EnvironmentalImpactCategory", "1"),
             ("amount", "number", "1"),
         ),
-        "EnvironmentalImpactCategory": enum("NUCLEAR_WASTE", "CARBON_DIOXIDE"),
-        "ExceptionalPeriod": obj(
-            ("period_begin", "DateTime", "1"),
-            ("period_end", "DateTime", "1"),
-        ),
+        "EnvironmentalImpactCategory": V221["EnvironmentalImpactCategory"],
+        "ExceptionalPeriod": V221["ExceptionalPeriod"],
         "Facility": enum(
             "HOTEL",
             "RESTAURANT",
@@ -225,10 +207,7 @@ MODULES: dict[str, dict[str, Definition]] = {
             "FUEL_STATION",
             "WIFI",
         ),
-        "GeoLocation": obj(
-            ("latitude", "Latitude", "1"),
-            ("longitude", "Longitude", "1"),
-        ),
+        "GeoLocation": V221["GeoLocation"],
         "Hours": obj(
             ("regular_hours", "RegularHours", "*"),
             ("twentyfourseven", "boolean", "?"),  # a choice with regular_hours (HOURS_211)
@@ -244,35 +223,15 @@ MODULES: dict[str, dict[str, Definition]] = {
             ("width", "int(5)", "?"),
             ("height", "int(5)", "?"),
         ),
-        "ImageCategory": enum(
-            "CHARGER", "ENTRANCE", "LOCATION", "NETWORK", "OPERATOR", "OTHER", "OWNER"
-        ),
+        "ImageCategory": V221["ImageCategory"],
         "LocationType": enum(
             "ON_STREET", "PARKING_GARAGE", "UNDERGROUND_GARAGE", "PARKING_LOT", "OTHER", "UNKNOWN"
         ),
-        "ParkingRestriction": enum("EV_ONLY", "PLUGGED", "DISABLED", "CUSTOMERS", "MOTORCYCLES"),
+        "ParkingRestriction": V221["ParkingRestriction"],
         "PowerType": enum("AC_1_PHASE", "AC_3_PHASE", "DC"),
-        "RegularHours": obj(
-            ("weekday", "Weekday", "1"),
-            ("period_begin", "LocalTime", "1"),
-            ("period_end", "LocalTime", "1"),
-        ),
-        "Status": enum(
-            "AVAILABLE",
-            "BLOCKED",
-            "CHARGING",
-            "INOPERATIVE",
-            "OUTOFORDER",
-            "PLANNED",
-            "REMOVED",
-            "RESERVED",
-            "UNKNOWN",
-        ),
-        "StatusSchedule": obj(
-            ("period_begin", "DateTime", "1"),
-            ("period_end", "DateTime", "?"),
-            ("status", "Status", "1"),
-        ),
+        "RegularHours": V221["RegularHours"],
+        "Status": V221["Status"],
+        "StatusSchedule": V221["StatusSchedule"],
     },
     "sessions": {
         "Session": obj(
@@ -302,19 +261,14 @@ MODULES: dict[str, dict[str, Definition]] = {
             ("energy_mix", "EnergyMix", "?"),
             ("last_updated", "DateTime", "1"),
         ),
-        "DayOfWeek": enum(
-            "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"
-        ),
+        "DayOfWeek": V221["DayOfWeek"],
         "PriceComponent": obj(
             ("type", "TariffDimensionType", "1"),
             ("price", "number", "1"),
             ("step_size", "int", "1"),
         ),
-        "TariffElement": obj(
-            ("price_components", "PriceComponent", "+"),
-            ("restrictions", "TariffRestrictions", "?"),
-        ),
-        "TariffDimensionType": enum("ENERGY", "FLAT", "PARKING_TIME", "TIME"),
+        "TariffElement": V221["TariffElement"],
+        "TariffDimensionType": V221["TariffDimensionType"],
         "TariffRestrictions": obj(
             ("start_time", "LocalTime", "?"),
             ("end_time", "LocalTime", "?"),
@@ -353,7 +307,7 @@ MODULES: dict[str, dict[str, Definition]] = {
             ("connector_ids", "string(36)", "*"),
         ),
         "TokenType": enum("OTHER", "RFID"),
-        "WhitelistType": enum("ALWAYS", "ALLOWED", "ALLOWED_OFFLINE", "NEVER"),
+        "WhitelistType": V221["WhitelistType"],
     },
     "common": {
         "DisplayText": obj(
@@ -362,10 +316,7 @@ MODULES: dict[str, dict[str, Definition]] = {
         ),
     },
     "versions": {
-        "Version": obj(
-            ("version", "VersionNumber", "1"),
-            ("url", "URL", "1"),
-        ),
+        "Version": V221["Version"],
         "Endpoint": obj(
             ("identifier", "ModuleID", "1"),
             ("url", "URL", "1"),
@@ -373,10 +324,7 @@ MODULES: dict[str, dict[str, Definition]] = {
         "ModuleID": enum(
             "cdrs", "commands", "credentials", "locations", "sessions", "tariffs", "tokens"
         ),
-        "VersionDetails": obj(
-            ("version", "VersionNumber", "1"),
-            ("endpoints", "Endpoint", "+"),
-        ),
+        "VersionDetails": V221["VersionDetails"],
         "VersionNumber": enum("2.0", "2.1", "2.1.1"),
     },
 }
