@@ -59,3 +59,29 @@ class FrozenClock:
         if when.tzinfo is None:
             raise ValueError("FrozenClock needs timezone-aware times")
         self.advance(when.astimezone(UTC) - self.now())
+
+
+class FollowingClock:
+    """The real clock plus the simulated time a live SUT has been moved forward by (``tick``
+    steps through its hook), so that ``now`` in a suite stays the SUT's now. Waiting
+    (:meth:`monotonic`) stays real."""
+
+    def __init__(self, base: Clock) -> None:
+        self._base = base
+        self._offset = timedelta(0)
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            offset = self._offset
+        return self._base.now() + offset
+
+    def monotonic(self) -> float:
+        return self._base.monotonic()
+
+    def follow(self, delta: timedelta) -> None:
+        """The SUT's clock went ``delta`` further than the real one."""
+        if delta < timedelta(0):
+            raise ValueError("a clock never goes backwards")
+        with self._lock:
+            self._offset += delta

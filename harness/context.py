@@ -31,6 +31,7 @@ __all__ = [
     "Connection",
     "Partner",
     "ReceivedCall",
+    "RegistrationOutcome",
     "RunContext",
     "case_rng",
 ]
@@ -56,6 +57,10 @@ class Connection:
     token_a: str | None = None
     their_token: str | None = None
     setup: tuple[Exchange, ...] = ()
+    registered: bool = True
+    """False after a ``registration`` step unregistered (``token`` is then the old token)."""
+    previous_token: str | None = None
+    """The token the SUT issued to us before the latest ``registration`` step."""
 
     def variables(self) -> dict[str, object]:
         return {
@@ -74,8 +79,13 @@ class CallQuery:
     matches anything)."""
 
     method: str
+    """One method, or alternatives joined by ``|`` (``PUT|PATCH``)."""
     path: str
     module: str
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        return tuple(m.strip().upper() for m in self.method.split("|"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +104,25 @@ class CallWait:
 
     calls: tuple[ReceivedCall, ...]
     message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationOutcome:
+    """What a partner's credentials action did.
+
+    ``registration``: the partner's registration afterwards (``version``, ``versions_url``,
+    ``token_in`` (what the SUT presents to the partner), ``token_out`` (what the partner
+    presents to the SUT), ``roles``); empty after ``delete``. ``exchanges``: every exchange of
+    the handshake in the order they completed, with the partner's sequence numbers; the
+    partner's own requests to the SUT are ``to_sut``, the SUT's calls ``from_sut``.
+    ``token_a``: the token A the partner handed out (``await``: what the SUT had to use).
+    """
+
+    ok: bool
+    message: str | None
+    registration: Mapping[str, object]
+    exchanges: tuple[tuple[int, Exchange], ...] = ()
+    token_a: str | None = None
 
 
 class Partner(Protocol):
@@ -117,6 +146,20 @@ class Partner(Protocol):
         self, query: CallQuery, *, count: int, timeout: float, since: int, exclude: Set[int]
     ) -> CallWait: ...
 
+    def registration(
+        self,
+        action: str,
+        *,
+        versions_url: str,
+        token_a: str | None,
+        version: VersionNumber | None,
+        timeout: float,
+        since: int,
+    ) -> RegistrationOutcome:
+        """Act on the credentials module (``register``, ``update``, ``delete``, ``await``);
+        exchanges are reported from sequence number ``since`` on."""
+        ...
+
 
 @dataclass
 class RunContext:
@@ -137,6 +180,9 @@ class RunContext:
     hook_timeout: float = 30.0
     callback_scale: float = 1.0
     """Multiplies every ``await_call.within`` (tests shorten waits, slow SUTs lengthen them)."""
+    lost: str | None = None
+    """Why the connection with the SUT no longer works (a case changed the registration and
+    could not restore it); the cases after it are not run (ERROR with this reason)."""
 
     def capabilities(self) -> frozenset[str]:
         return self.profile.effective_capabilities(self.connection.endpoints.capabilities())
@@ -144,7 +190,8 @@ class RunContext:
     def secrets(self) -> tuple[str, ...]:
         """Every token to redact from what is written down (raw and Base64)."""
         self.client.add_secret(self.connection.token)
-        for token in (self.connection.token_a, self.connection.their_token):
+        conn = self.connection
+        for token in (conn.token_a, conn.their_token, conn.previous_token):
             if token:
                 self.client.add_secret(token)
         return self.client.secrets()

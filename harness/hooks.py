@@ -6,10 +6,14 @@ JSON object in and a JSON object out, under ``--hook-url``::
     start_session   POST {hook}/sessions/start                 {location_id, evse_uid, ...}
     stop_session    POST {hook}/sessions/{session_id}/stop     {}
     push_location   POST {hook}/locations/{location_id}/push   {}
+    push_tariff     POST {hook}/tariffs/{tariff_id}/push       {}
     push_token      POST {hook}/tokens/{token_uid}/push        {type}
     issue_cdr       POST {hook}/cdrs/issue                     {session_id}
+    correct_cdr     POST {hook}/cdrs/{cdr_id}/correct          {}
     tick            POST {hook}/tick                           {seconds}
     send_command    POST {hook}/commands/{command}             {location_id, token, ...}
+    register        POST {hook}/credentials/register           {versions_url, token}
+    issue_token_a   POST {hook}/credentials/token-a            {}
     any other       POST {hook}/actions/{action}               {args...}
 
 2xx with a JSON object: done (the object is the step's ``result``); 404, 405 or 501: the SUT
@@ -63,13 +67,64 @@ HOOK_ACTIONS: Mapping[str, HookAction] = {
     "push_location": HookAction(
         "/locations/{location_id}/push", ("location_id",), "push a Location to the partner"
     ),
+    "push_tariff": HookAction(
+        "/tariffs/{tariff_id}/push", ("tariff_id",), "push a Tariff to the partner"
+    ),
     "push_token": HookAction(
         "/tokens/{token_uid}/push", ("token_uid",), "push a Token to the partner"
     ),
     "issue_cdr": HookAction("/cdrs/issue", (), "issue (and push) the CDR of a session"),
+    "correct_cdr": HookAction(
+        "/cdrs/{cdr_id}/correct",
+        ("cdr_id",),
+        "correct a sent CDR: push a Credit CDR, then a replacement CDR",
+    ),
+    "cancel_reservation": HookAction(
+        "/reservations/{reservation_id}/cancel",
+        ("reservation_id",),
+        "cancel a reservation on the CPO's side (CANCELED_RESERVATION to its response_url)",
+    ),
     "tick": HookAction("/tick", (), "advance the SUT's simulated clock by seconds"),
     "send_command": HookAction(
         "/commands/{command}", ("command",), "send a command to the partner CPO (an eMSP SUT)"
+    ),
+    "present_token": HookAction(
+        "/tokens/{token_uid}/present",
+        ("token_uid",),
+        "a driver presents a token at an EVSE (a CPO SUT authorizes it and starts a session)",
+    ),
+    "set_evse_status": HookAction(
+        "/locations/{location_id}/{evse_uid}/status",
+        ("location_id", "evse_uid"),
+        "change an EVSE's status and PATCH it to the partner",
+    ),
+    "remove_evse": HookAction(
+        "/locations/{location_id}/{evse_uid}/remove",
+        ("location_id", "evse_uid"),
+        "decommission an EVSE (status REMOVED) and send it to the partner",
+    ),
+    "patch_token": HookAction(
+        "/tokens/{token_uid}/patch", ("token_uid",), "change a Token and PATCH it to the partner"
+    ),
+    "invalidate_token": HookAction(
+        "/tokens/{token_uid}/invalidate",
+        ("token_uid",),
+        "invalidate a Token (valid false) and send it to the partner",
+    ),
+    "restrict_token": HookAction(
+        "/tokens/{token_uid}/restrict",
+        ("token_uid",),
+        "make a Token usable only at one Location (its authorization needs LocationReferences)",
+    ),
+    "register": HookAction(
+        "/credentials/register",
+        (),
+        "register with a partner: versions_url and token (its token A); the SUT is the Sender",
+    ),
+    "issue_token_a": HookAction(
+        "/credentials/token-a",
+        (),
+        "issue a token A for a new registration with the harness (answers {token_a})",
     ),
 }
 

@@ -357,6 +357,131 @@ def _check_text(arg: object) -> str | None:
     return None if isinstance(arg, str) else f"expected text, got {arg!r}"
 
 
+def _window(tariff: Mapping[str, object]) -> tuple[object, object]:
+    return _instant(tariff.get("start_date_time")), _instant(tariff.get("end_date_time"))
+
+
+def _overlap(a: tuple[object, object], b: tuple[object, object]) -> bool:
+    """Do two validity windows [start, end) share an instant (None: unbounded)?"""
+    (a0, a1), (b0, b1) = a, b
+    starts_before_b_ends = b1 is None or a0 is None or a0 < b1  # type: ignore[operator]
+    ends_after_b_starts = a1 is None or b0 is None or b0 < a1  # type: ignore[operator]
+    return starts_before_b_ends and ends_after_b_starts
+
+
+def _one_tariff_per_type(actual: object, arg: object) -> str | None:
+    """Every Connector of the Locations in ``actual`` references, per Tariff.type, Tariffs of
+    ``arg`` (the CPO's Tariffs) whose validity windows never overlap (REQ-LOC-022)."""
+    if not isinstance(actual, list | tuple) or not isinstance(arg, list | tuple):
+        return f"expected Locations and the list of Tariffs, got {describe(actual)}"
+    tariffs = {t.get("id"): t for t in arg if isinstance(t, Mapping)}
+    for location in actual:
+        for connector in _fan_out(location, ["evses", "*", "connectors", "*"]):
+            if not isinstance(connector, Mapping):
+                continue
+            ids = list(dict.fromkeys(connector.get("tariff_ids") or []))
+            known = [tariffs[i] for i in ids if i in tariffs]
+            for n, first in enumerate(known):
+                for other in known[n + 1 :]:
+                    same = first.get("type") == other.get("type")
+                    if same and _overlap(_window(first), _window(other)):
+                        where = f"{_dig(location, 'id')} connector {connector.get('id')}"
+                        return (
+                            f"{where} references {first.get('id')} and {other.get('id')}, both "
+                            f"of type {first.get('type') or '(none)'} and valid at the same time"
+                        )
+    return None
+
+
+_PROFILE_TARIFF = {"CHEAP": "PROFILE_CHEAP", "FAST": "PROFILE_FAST", "GREEN": "PROFILE_GREEN",
+                   "REGULAR": "REGULAR"}  # fmt: skip
+
+
+def _profile_tariffs(actual: object, arg: object) -> str | None:
+    """A Connector (``actual``) references, for every ProfileType the CPO ACCEPTED charging
+    preferences with (``arg.answers``: ProfileType -> ChargingPreferencesResponse), a Tariff of
+    ``arg.tariffs`` (the CPO's Tariffs) of the corresponding TariffType (REQ-SES-024)."""
+    if not isinstance(actual, Mapping) or not isinstance(arg, Mapping):
+        return f"expected a Connector and {{tariffs, answers}}, got {describe(actual)}"
+    tariffs, answers = arg.get("tariffs"), arg.get("answers")
+    if not isinstance(tariffs, list | tuple) or not isinstance(answers, Mapping):
+        return f"expected {{tariffs: [...], answers: {{...}}}}, got {describe(arg)}"
+    types = {t.get("id"): t.get("type") for t in tariffs if isinstance(t, Mapping)}
+    referenced = [types.get(i, "?") for i in actual.get("tariff_ids") or []]
+    for profile, answer in answers.items():
+        wanted = _PROFILE_TARIFF.get(str(profile), f"PROFILE_{profile}")
+        if answer != "ACCEPTED" or wanted in referenced:
+            continue
+        if wanted == "REGULAR" and None in referenced:  # an untyped Tariff is the regular one
+            continue
+        return (
+            f"charging preferences {profile} were ACCEPTED but the Connector's tariff_ids "
+            f"{describe(actual.get('tariff_ids'))} hold no Tariff of type {wanted}"
+        )
+    return None
+
+
+def _check_profile_tariffs(arg: object) -> str | None:
+    if isinstance(arg, Mapping) and {"tariffs", "answers"} <= set(arg):
+        return None
+    return f"expected {{tariffs: ..., answers: {{PROFILE: answer}}}}, got {arg!r}"
+
+
+def _starts(message: object) -> list[object]:
+    periods = message.get("charging_periods") if isinstance(message, Mapping) else None
+    if not isinstance(periods, list | tuple):
+        return []
+    return [p.get("start_date_time") if isinstance(p, Mapping) else None for p in periods]
+
+
+def _periods_appended(actual: object, arg: object) -> str | None:
+    """The PATCHes of a Session (``arg.patches``, in order, after ``arg.put``) only append
+    charging periods (REQ-SES-014): none re-sends a period already sent, and every pushed
+    period is in the CPO's Session ``actual`` (or the item of that list with the PUT's id).
+    With ``arg.methods`` (the HTTP method of each update), a PUT among them may replace the
+    periods: it becomes the new baseline."""
+    if not isinstance(arg, Mapping) or not isinstance(arg.get("patches"), list | tuple):
+        return f"expected {{put, patches: [...]}}, got {describe(arg)}"
+    put, patches = arg.get("put"), arg["patches"]
+    session = actual
+    if isinstance(actual, list | tuple) and isinstance(put, Mapping):
+        session = next(
+            (s for s in actual if isinstance(s, Mapping) and s.get("id") == put.get("id")), None
+        )
+    if not isinstance(session, Mapping):
+        return f"expected the Session (or a list holding it), got {describe(actual)}"
+    seen = {start for start in _starts(put) if start is not None}
+    final = set(_starts(session))
+    methods = arg.get("methods")
+    for number, patch in enumerate(patches, start=1):
+        if (
+            isinstance(methods, list | tuple)
+            and number <= len(methods)
+            and methods[number - 1] == "PUT"
+        ):
+            seen = {start for start in _starts(patch) if start is not None}  # PUT may replace
+            continue
+        for start in _starts(patch):
+            if start in seen:
+                return (
+                    f"PATCH {number} sends again the charging period starting at {start}: "
+                    "existing periods are replaced only with PUT"
+                )
+            if start not in final:
+                return (
+                    f"PATCH {number} sent a charging period starting at {start} that the "
+                    "Session no longer has: periods were replaced or removed other than with PUT"
+                )
+            seen.add(start)
+    return None
+
+
+def _check_periods_appended(arg: object) -> str | None:
+    if isinstance(arg, Mapping) and "patches" in arg:
+        return None
+    return f"expected {{put: ..., patches: ...}}, got {arg!r}"
+
+
 _BUILTIN: tuple[Matcher, ...] = (
     Matcher("any", _any, False, None, "any value, but the field must be present"),
     Matcher("any_string", _any_string, False, None, "any JSON string"),
@@ -379,6 +504,29 @@ _BUILTIN: tuple[Matcher, ...] = (
     Matcher("null_or_absent", _null_or_absent, False, None, "null, or not there"),
     Matcher("case_insensitive", _case_insensitive, True, _check_text, "equal text, ignoring case"),
     Matcher("not_equal", _not_equal, True, None, "present and different from the value"),
+    Matcher(
+        "periods_appended",
+        _periods_appended,
+        True,
+        _check_periods_appended,
+        "a Session whose PATCHes (argument: {put, patches}) only appended charging periods",
+    ),
+    Matcher(
+        "profile_tariffs",
+        _profile_tariffs,
+        True,
+        _check_profile_tariffs,
+        "a Connector with a Tariff of the matching type for every ACCEPTED ProfileType "
+        "(argument: {tariffs, answers})",
+    ),
+    Matcher(
+        "one_tariff_per_type",
+        _one_tariff_per_type,
+        True,
+        None,
+        "Locations whose Connectors reference at most one valid Tariff per type at a time "
+        "(argument: the Tariffs)",
+    ),
 )
 
 

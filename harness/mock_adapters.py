@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import socket
 from collections.abc import Callable, Mapping, Set
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -16,7 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 
 from harness.clock import Clock
-from harness.context import CallQuery, CallWait, ReceivedCall
+from harness.context import CallQuery, CallWait, ReceivedCall, RegistrationOutcome
 from harness.errors import UsageError
 from harness.hooks import HookResult, HttpHook
 from harness.ocpi.timestamps import parse_datetime
@@ -24,6 +25,7 @@ from harness.ocpi.versions import VersionNumber
 from harness.results import Exchange
 from mock_partners import Exchange as MockExchange
 from mock_partners import ExchangeFilter, MockServer
+from mock_partners.config import ALL_VERSIONS
 
 __all__ = [
     "MockHook",
@@ -37,6 +39,14 @@ __all__ = [
 ]
 
 POLL_SECONDS = 0.1
+FORWARDED = frozenset(
+    {
+        "start_session", "stop_session", "tick", "send_command", "cancel_reservation",
+        "present_token", "set_evse_status", "remove_evse", "patch_token", "invalidate_token",
+        "restrict_token", "correct_cdr",
+    }
+)  # fmt: skip
+"""Hook actions the mock SUT's control API serves under the contract's own paths."""
 
 
 def _text(body: bytes) -> str | None:
@@ -44,7 +54,8 @@ def _text(body: bytes) -> str | None:
 
 
 def to_exchange(entry: MockExchange) -> Exchange:
-    """A mock's inbound CallLog entry as the harness records it (a call from the SUT)."""
+    """A mock's CallLog entry as the harness records it: an inbound one is a call from the SUT
+    (``from_sut``), an outbound one the partner's request to the SUT (``to_sut``)."""
     parsed = parse_datetime(entry.timestamp, lenient=True).value
     return Exchange(
         method=entry.method,
@@ -56,7 +67,7 @@ def to_exchange(entry: MockExchange) -> Exchange:
         response_body=_text(entry.response_body),
         elapsed=entry.elapsed,
         started_at=parsed or datetime(1970, 1, 1, tzinfo=UTC),
-        direction="from_sut",
+        direction="from_sut" if entry.direction == "inbound" else "to_sut",
         error=entry.error,
     )
 
@@ -64,11 +75,21 @@ def to_exchange(entry: MockExchange) -> Exchange:
 class MockPartner:
     """A running mock partner as the runner sees it."""
 
-    def __init__(self, name: str, server: MockServer, version: VersionNumber, timer: Clock) -> None:
+    def __init__(
+        self,
+        name: str,
+        server: MockServer,
+        version: VersionNumber,
+        timer: Clock,
+        http: httpx.Client | None = None,
+    ) -> None:
         self.name = name
         self.server = server
         self.version = version
         self.timer = timer
+        self.http = http
+        self.base_versions = server.state.config.versions
+        """The versions the partner offers between version switches."""
 
     def variables(self) -> Mapping[str, object]:
         config = self.server.state.config
@@ -78,7 +99,18 @@ class MockPartner:
             "country_code": config.country_code,
             "party_id": config.party_id,
             "role": config.role.value,
+            "token_a": self.server.state.partners.token_a,
+            "tokens": self._valid_tokens(),
         }
+
+    def _valid_tokens(self, limit: int = 5) -> list[dict[str, object]]:
+        """A few valid Tokens this mock (an eMSP) owns and authorizes: a CPO suite pushes them
+        to the SUT and presents them at its charge points (real-time authorization)."""
+        try:
+            page = self.server.state.catalog(self.version, "tokens").page(limit=50)
+        except KeyError:
+            return []
+        return [dict(t) for t in page.items if t.get("valid") is True][:limit]
 
     def module_url(self, module: str) -> str:
         return self.server.state.config.module_url(self.version, module)
@@ -100,7 +132,7 @@ class MockPartner:
                 entry.direction == "inbound"
                 and entry.seq >= since
                 and entry.seq not in taken
-                and entry.method.upper() == query.method.upper()
+                and entry.method.upper() in query.methods
                 and fnmatch.fnmatchcase(entry.path, query.path)
             )
 
@@ -115,10 +147,78 @@ class MockPartner:
             found.append(ReceivedCall(got.seq, to_exchange(got), got.path, query_pairs))
         return CallWait(tuple(found))
 
+    # -- the credentials module (registration steps) ------------------------------------------
+
+    def registration(
+        self,
+        action: str,
+        *,
+        versions_url: str,
+        token_a: str | None,
+        version: VersionNumber | None,
+        timeout: float,
+        since: int,
+    ) -> RegistrationOutcome:
+        """Drive the partner's control API (``/_mock/register``, ``/_mock/token-a``)."""
+        state = self.server.state
+        http = self.http if self.http is not None else httpx.Client()
+        partner_token_a = state.partners.token_a
+        try:
+            if action == "register":
+                control(http, self.server, "POST", "/register",
+                        {"versions_url": versions_url, "token": token_a}, timeout)  # fmt: skip
+            elif action == "update":
+                if version is not None:
+                    self._offer(version)
+                control(http, self.server, "PUT", "/register",
+                        {"version": version.value} if version else {}, timeout)  # fmt: skip
+            elif action == "delete":
+                control(http, self.server, "DELETE", "/register", {}, timeout)
+                control(http, self.server, "POST", "/token-a", {}, timeout)  # ready for await
+            elif action == "await":
+                self._await_registration(timeout)
+            else:
+                return RegistrationOutcome(False, f"unknown registration action {action}", {})
+        except UsageError as exc:
+            return self._outcome(False, str(exc), since, partner_token_a)
+        finally:
+            if self.http is None:
+                http.close()
+        return self._outcome(True, None, since, partner_token_a)
+
+    def _offer(self, version: VersionNumber) -> None:
+        """Offer ``version`` too (a switch to it), or only the usual ones again (back)."""
+        state = self.server.state
+        offered = self.base_versions
+        if version not in offered:
+            offered = tuple(v for v in ALL_VERSIONS if v in {*offered, version})
+        state.config = replace(state.config, versions=offered)
+
+    def _await_registration(self, timeout: float) -> None:
+        deadline = self.timer.monotonic() + timeout
+        book = self.server.state.partners
+        while not any(r.initiated_by == "partner" for r in book.registrations):
+            if self.timer.monotonic() >= deadline:
+                raise UsageError(f"the SUT did not register with the partner within {timeout:g}s")
+            self.server.state.calls.wait_for(lambda _e: False, POLL_SECONDS)
+
+    def _outcome(
+        self, ok: bool, message: str | None, since: int, token_a: str
+    ) -> RegistrationOutcome:
+        state = self.server.state
+        registration = state.partners.only()
+        doc: dict[str, object] = {}
+        if registration is not None:
+            doc = registration.public()
+            self.version = VersionNumber(registration.version)
+            if ok and self.version in self.base_versions:
+                state.config = replace(state.config, versions=self.base_versions)
+        exchanges = tuple((e.seq, to_exchange(e)) for e in state.calls.recorded(since))
+        return RegistrationOutcome(ok, message, doc, exchanges, token_a)
+
     def _near_misses(self, query: CallQuery, since: int, taken: Set[int]) -> str:
-        spec = ExchangeFilter(
-            direction="inbound", method=query.method, path=query.path, since=since
-        )
+        one = query.methods[0] if len(query.methods) == 1 else None
+        spec = ExchangeFilter(direction="inbound", method=one, path=query.path, since=since)
         recent = [
             e
             for e in self.server.state.calls.entries()
@@ -133,9 +233,10 @@ class MockPartner:
 class MockHook:
     """The control API of a mock SUT as its hook (the embedded default).
 
-    ``start_session``, ``stop_session``, ``tick`` and ``send_command`` go to the control
-    routes of the same paths; ``push_location`` and ``push_token`` look the object up in the
-    mock's published data and push it with ``POST /_mock/push``.
+    ``start_session``, ``stop_session``, ``tick``, ``send_command`` and the other
+    :data:`FORWARDED` actions go to the control routes of the same paths; ``push_location``,
+    ``push_tariff`` and ``push_token`` look the object up in the mock's published data and push
+    it with ``POST /_mock/push``.
     """
 
     name = "mock"
@@ -165,10 +266,18 @@ class MockHook:
         if action == "push_location":
             doc = self._object("locations", str(args.get("location_id", "")))
             return self._push("locations", doc, args, timeout)
+        if action == "push_tariff":
+            doc = self._object("tariffs", str(args.get("tariff_id", "")))
+            return self._push("tariffs", doc, args, timeout)
         if action == "push_token":
             key = f"{args.get('token_uid', '')}\t{args.get('type', 'RFID')}"
             return self._push("tokens", self._object("tokens", key), args, timeout)
-        if action not in ("start_session", "stop_session", "tick", "send_command"):
+        if action == "register":  # the SUT registers with the partner (its /_mock/register)
+            body = {"versions_url": args.get("versions_url"), "token": args.get("token")}
+            return self.inner.post("/register", body, timeout, action="register")
+        if action == "issue_token_a":  # a token A for a new registration (re-armed)
+            return self.inner.post("/token-a", {}, timeout, action="issue_token_a")
+        if action not in FORWARDED:
             return HookResult("unsupported", message=f"the mock has no hook action {action}")
         result = self.inner.call(action, args, timeout)
         session = result.result.get("session")

@@ -28,9 +28,15 @@ FrozenJson: TypeAlias = (
 )
 """Read-only JSON; strings may hold ``${...}`` references until rendered."""
 
-AuthMode = Literal["current", "token_a", "invalid", "none"]
-"""Which credentials a request presents: the token the SUT issued to us (``current``), the
-registration token A, a token the SUT never issued, or no Authorization header at all."""
+AuthMode = Literal["current", "previous", "token_a", "invalid", "none"]
+"""Which credentials a request presents: the token the SUT issued to us (``current``), the one
+it issued before the latest ``registration`` step (``previous``), the registration token A, a
+token the SUT never issued, or no Authorization header at all."""
+
+RegistrationAction = Literal["register", "update", "delete", "await", "restore"]
+"""What a ``registration`` step makes the harness's partner do on the credentials module
+(``restore``: register again when unregistered, switch back to the suite's version when on
+another one, nothing when the registration is as the case found it)."""
 
 TokenEncoding = Literal["version", "base64", "raw"]
 """How the token is written in the header: as the negotiated version requires, or forced."""
@@ -229,7 +235,8 @@ class CallSpec:
     (relative to that endpoint), at least ``count`` times within ``within``."""
 
     partner: str | None
-    method: HttpMethod
+    method: str
+    """An HTTP method, or the methods the SUT may choose from joined by ``|`` (``PUT|PATCH``)."""
     module: str
     path: str
     within: timedelta
@@ -252,7 +259,12 @@ class AwaitCallStep:
 
 @dataclass(frozen=True, slots=True)
 class VerifyBillingStep:
-    """Re-price a CDR with the reference calculator and compare what the SUT billed."""
+    """Re-price a CDR with the reference calculator and compare what the SUT billed.
+
+    With ``cdrs`` (a list, e.g. a crawl's items) instead of ``cdr``, every CDR whose price one
+    of the ``exercising`` features decided (:mod:`harness.billing.exercise`; all CDRs when
+    empty) is verified; ``locations`` (a list of Locations) gives each CDR its time zone. The
+    case is SKIPPED when no CDR exercises them."""
 
     kind: ClassVar[str] = "verify_billing"
     index: int
@@ -267,6 +279,9 @@ class VerifyBillingStep:
     req: str | None
     save: tuple[SaveRule, ...]
     location: SourceLocation
+    cdrs: FrozenJson = None
+    exercising: tuple[str, ...] = ()
+    locations: FrozenJson = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +311,27 @@ class TickStep:
 
 
 @dataclass(frozen=True, slots=True)
+class RegistrationStep:
+    """The harness's mock partner acts on the credentials module and the run's connection
+    follows: ``register`` (POST with token A), ``update`` (PUT with a fresh token, to the
+    credentials endpoint of ``version`` when given), ``delete`` (unregister) or ``await`` (the
+    SUT registers with the partner, e.g. after a ``register`` hook). The handshake's exchanges
+    become the step's; ``expect`` applies to the SUT's answer to the POST/PUT/DELETE."""
+
+    kind: ClassVar[str] = "registration"
+    index: int
+    name: str | None
+    action: RegistrationAction
+    partner: str | None
+    version: VersionNumber | None
+    token_a: str | None
+    within: timedelta | None
+    expect: Expectation | None
+    save: tuple[SaveRule, ...]
+    location: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
 class SetStep:
     """Bind names to rendered values for later steps (no exchange)."""
 
@@ -306,8 +342,31 @@ class SetStep:
     location: SourceLocation
 
 
+@dataclass(frozen=True, slots=True)
+class AssumeStep:
+    """Go on only when ``that`` (rendered) equals ``expected`` or satisfies its matcher;
+    otherwise the case is SKIPPED with ``reason``. For rules that bind only SUTs doing
+    something the spec leaves optional (e.g. publishing a Session while it is PENDING)."""
+
+    kind: ClassVar[str] = "assume"
+    index: int
+    name: str | None
+    that: FrozenJson
+    expected: FrozenJson | MatcherRef
+    reason: str
+    location: SourceLocation
+
+
 Step: TypeAlias = (
-    RequestStep | CrawlStep | AwaitCallStep | VerifyBillingStep | HookStep | TickStep | SetStep
+    RequestStep
+    | CrawlStep
+    | AwaitCallStep
+    | VerifyBillingStep
+    | HookStep
+    | TickStep
+    | SetStep
+    | RegistrationStep
+    | AssumeStep
 )
 STEP_KINDS: tuple[str, ...] = (
     "request",
@@ -317,6 +376,8 @@ STEP_KINDS: tuple[str, ...] = (
     "hook",
     "tick",
     "set",
+    "registration",
+    "assume",
 )
 """The action keys of a step, in the order the schema documents them."""
 
@@ -357,6 +418,9 @@ class Case:
     location: SourceLocation
     proofs: tuple[Proof, ...] = ()
     pitfalls: tuple[int, ...] = ()
+    finally_steps: tuple[Step, ...] = ()
+    """``finally``: steps run after ``steps`` even when one of them stopped the case (a case
+    that changes the shared registration restores it there)."""
 
 
 @dataclass(frozen=True, slots=True)

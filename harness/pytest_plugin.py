@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from harness.checks import default_check_names
-from harness.clock import Clock, FrozenClock, SystemClock
+from harness.clock import Clock, FollowingClock, FrozenClock, SystemClock
 from harness.context import RunContext
 from harness.errors import HarnessError
 from harness.loader import FixtureStore, SuiteError, load_suite
@@ -34,7 +34,7 @@ from harness.model import Case, Suite
 from harness.ocpi.roles import Role
 from harness.profiles import load_profile
 from harness.results import CaseResult, Outcome
-from harness.runner import run_case
+from harness.runner import changes_registration, run_case
 from harness.sandbox import HarnessOptions, Sandbox, open_embedded, open_live
 
 __all__ = ["CaseFailed", "CaseItem", "SuiteFile"]
@@ -140,7 +140,7 @@ def pytest_configure(config: pytest.Config) -> None:
         hook_token=config.getoption("--ocpi-hook-token"),
     )
     wall = SystemClock()
-    clock: Clock = wall if role else FrozenClock(wall.now().replace(microsecond=0))
+    clock: Clock = FollowingClock(wall) if role else FrozenClock(wall.now().replace(microsecond=0))
     config.stash[SESSION_KEY] = _Session(
         options=options,
         role=Role(role.upper()) if role else None,
@@ -175,6 +175,11 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> SuiteFile 
     if file_path.suffix in (".yaml", ".yml") and _is_suite(file_path):
         return SuiteFile.from_parent(parent, path=file_path)
     return None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The cases that change the registration run last, as with ``ocpi-harness run``."""
+    items.sort(key=lambda item: isinstance(item, CaseItem) and changes_registration(item.case))
 
 
 class SuiteFile(pytest.File):

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from harness.clock import Clock, FrozenClock, SystemClock
+from harness.clock import Clock, FollowingClock, FrozenClock, SystemClock
 from harness.console import Console
 from harness.coverage import coverage_matrix, default_catalogue, load_not_checkable
 from harness.errors import UsageError
@@ -217,7 +217,7 @@ def _run_live(
         args.versions_url,
         args.token,
         replace(options, offer=offer),
-        clock=timer,
+        clock=FollowingClock(timer),
         timer=timer,
         wait_for_registration=args.wait_for_registration,
         registration_timeout=args.registration_timeout,

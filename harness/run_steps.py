@@ -10,17 +10,30 @@ from dataclasses import replace
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlsplit
 
-from harness.checks import BillingInput, Message, expectation_findings, verify_billing, with_level
+from harness.checks import (
+    BillingInput,
+    Handshake,
+    Message,
+    expectation_findings,
+    handshake_findings,
+    verify_billing,
+    with_level,
+)
 from harness.client import Auth, OcpiRequest, Sent
-from harness.context import CallQuery
+from harness.context import CallQuery, Partner
+from harness.endpoints import DiscoveryError, discover
 from harness.errors import HarnessError
+from harness.matchers import describe, json_equal
 from harness.model import (
+    AssumeStep,
     AuthMode,
     AwaitCallStep,
     CheckRef,
     Expectation,
     FrozenJson,
     HookStep,
+    MatcherRef,
+    RegistrationStep,
     RequestSpec,
     RequestStep,
     SetStep,
@@ -28,13 +41,16 @@ from harness.model import (
     TokenEncoding,
     VerifyBillingStep,
 )
+from harness.ocpi.envelope import parse_json
 from harness.ocpi.interfaces import join_url
 from harness.ocpi.problems import Level
 from harness.ocpi.roles import InterfaceRole
 from harness.ocpi.timestamps import parse_datetime
+from harness.ocpi.versions import VersionNumber
 from harness.payloads import build_payload, json_text
 from harness.profiles import satisfied
 from harness.results import Finding, Outcome
+from harness.run_billing import run_verify_billing_list
 from harness.run_state import CaseState, StopCase, text_value
 from harness.templating import MISSING
 
@@ -43,8 +59,10 @@ __all__ = [
     "endpoint_url",
     "handle_failure",
     "requested_checks",
+    "run_assume",
     "run_await_call",
     "run_hook",
+    "run_registration",
     "run_request",
     "run_set",
     "run_tick",
@@ -66,6 +84,10 @@ def auth_for(state: CaseState, mode: AuthMode, encoding: TokenEncoding) -> Auth:
     conn = state.ctx.connection
     if mode == "current":
         return Auth(conn.token, encoding)
+    if mode == "previous":
+        if conn.previous_token is None:
+            raise StopCase(Outcome.ERROR, "auth: previous, but no registration step ran before")
+        return Auth(conn.previous_token, encoding)
     if mode == "token_a":
         if conn.token_a is None:
             raise StopCase(Outcome.ERROR, "auth: token_a, but no token A is known for this SUT")
@@ -229,18 +251,24 @@ def run_request(state: CaseState, step: RequestStep) -> list[int]:
     return indexes
 
 
-def run_await_call(state: CaseState, step: AwaitCallStep) -> list[int]:
-    spec = step.call
+def _partner(state: CaseState, wanted: str | None, kind: str) -> tuple[str, Partner]:
     partners = state.ctx.partners
-    name = spec.partner or (next(iter(partners)) if len(partners) == 1 else None)
+    name = wanted or (next(iter(partners)) if len(partners) == 1 else None)
     if name is None or name not in partners:
         known = ", ".join(sorted(partners)) or "none"
-        raise StopCase(Outcome.ERROR, f"await_call: no partner {spec.partner!r} (known: {known})")
-    partner = partners[name]
+        raise StopCase(Outcome.ERROR, f"{kind}: no partner {wanted!r} (known: {known})")
+    return name, partners[name]
+
+
+def run_await_call(state: CaseState, step: AwaitCallStep) -> list[int]:
+    spec = step.call
+    name, partner = _partner(state, spec.partner, "await_call")
     prefix = urlsplit(partner.module_url(spec.module)).path.rstrip("/")
     rendered = state.render_text(spec.path, spec.location) if spec.path else ""
     query = CallQuery(spec.method, prefix + rendered, spec.module)
     timeout = spec.within.total_seconds() * state.ctx.callback_scale
+    if spec.count == 0:
+        return _await_no_call(state, step, name, query, timeout)
     waited = partner.wait_for_calls(
         query,
         count=spec.count,
@@ -285,6 +313,10 @@ def run_await_call(state: CaseState, step: AwaitCallStep) -> list[int]:
             "headers": headers_map(first.exchange.request_headers),
             "path": first.path,
             "query": dict(first.query),
+            "response": _our_answer(first.exchange.response_body),
+            # every awaited call's body, in arrival order (a count > 1 collects several)
+            "calls": [Message(call.exchange).json for call in waited.calls],
+            "methods": [call.exchange.method.upper() for call in waited.calls],
         }
         state.save(step.save, roots, "call")
     elif step.save:
@@ -292,7 +324,52 @@ def run_await_call(state: CaseState, step: AwaitCallStep) -> list[int]:
     return indexes
 
 
+def _our_answer(text: str | None) -> object:
+    """The partner's answer to the SUT's call, parsed (MISSING when empty or not JSON)."""
+    if text is None or not text.strip():
+        return MISSING
+    try:
+        return parse_json(text)
+    except ValueError:
+        return MISSING
+
+
+def _await_no_call(
+    state: CaseState, step: AwaitCallStep, name: str, query: CallQuery, timeout: float
+) -> list[int]:
+    """``count: 0``: no matching call may arrive within the time; one that does is a finding."""
+    partner = state.ctx.partners[name]
+    waited = partner.wait_for_calls(
+        query,
+        count=1,
+        timeout=timeout,
+        since=state.marks.get(name, 0) + 1,
+        exclude=frozenset(state.consumed.setdefault(name, set())),
+    )
+    indexes: list[int] = []
+    for call in waited.calls:
+        state.consumed[name].add(call.seq)
+        indexes.append(state.add_exchange(call.exchange))
+        state.add_findings(
+            [
+                state.finding(
+                    "await_call",
+                    f"expected no {query.method} call to {partner.name} at {query.path} "
+                    f"within {timeout:g}s, got {call.exchange.method} {call.path}",
+                    req=step.expect.req if step.expect else None,
+                    expected="no call",
+                    actual=f"{call.exchange.method} {call.path}",
+                    exchange=indexes[-1],
+                )
+            ]
+        )
+    state.save(step.save, {}, "call")
+    return indexes
+
+
 def run_verify_billing(state: CaseState, step: VerifyBillingStep) -> list[int]:
+    if step.cdrs is not None:
+        return run_verify_billing_list(state, step)
     cdr = state.render(step.cdr, step.location)
     if not isinstance(cdr, Mapping):
         state.add_findings(
@@ -352,10 +429,17 @@ def run_tick(state: CaseState, step: TickStep) -> list[int]:
     hook = state.ctx.hook
     indexes: list[int] = []
     if hook.name not in ("none", "prompt"):
+        before = clock.now()
         result = hook.call("tick", {"seconds": seconds}, state.ctx.hook_timeout)
         if result.exchange is not None:
             indexes.append(state.add_exchange(result.exchange))
         if result.status == "done":
+            # a live SUT's simulated clock moved: the harness's "now" follows it (a mock
+            # sharing the harness clock has moved it already)
+            lag = delta - (clock.now() - before)
+            follow = getattr(clock, "follow", None)
+            if callable(follow) and lag > timedelta(0):
+                follow(lag)
             return indexes
     advance = getattr(clock, "advance", None)
     if callable(advance):
@@ -366,6 +450,20 @@ def run_tick(state: CaseState, step: TickStep) -> list[int]:
     return indexes
 
 
+def run_assume(state: CaseState, step: AssumeStep) -> list[int]:
+    actual = state.render(step.that, step.location)
+    expected = step.expected
+    if isinstance(expected, MatcherRef):
+        arg = state.render(expected.arg, expected.location) if expected.arg is not None else None
+        why = state.ctx.matchers.match(expected.name, actual, arg)
+    else:
+        wanted = state.render(expected, step.location)
+        why = None if json_equal(actual, wanted) else f"{describe(actual)}, not {describe(wanted)}"
+    if why is not None:
+        raise StopCase(Outcome.SKIPPED, f"{step.reason} ({why})")
+    return []
+
+
 def run_set(state: CaseState, step: SetStep) -> list[int]:
     values = {name: state.render(value, step.location) for name, value in step.values.items()}
     state.bind({k: v for k, v in values.items() if v is not MISSING})
@@ -374,3 +472,118 @@ def run_set(state: CaseState, step: SetStep) -> list[int]:
 
 def query_of(url: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+
+
+_FAILED_REQ = {
+    "register": "REQ-CRED-005",
+    "update": "REQ-CRED-013",
+    "delete": "REQ-CRED-014",
+    "await": "REQ-CRED-003",
+}
+
+
+def run_registration(state: CaseState, step: RegistrationStep) -> list[int]:
+    """The partner acts on the credentials module; the connection adopts the new tokens (and
+    version), the handshake is checked from both sides."""
+    ctx = state.ctx
+    conn = ctx.connection
+    name, partner = _partner(state, step.partner, "registration")
+    action, version = step.action, step.version
+    if action == "restore":
+        if not conn.registered:
+            action = "register"
+        elif conn.version is not state.suite.ocpi_version:
+            action, version = "update", state.suite.ocpi_version
+        else:
+            state.notes.append("restore: the registration is as the case found it")
+            return []
+    token_a = conn.token_a
+    if step.token_a is not None and action == "register":
+        token_a = state.render_text(step.token_a, step.location)
+    if action == "register" and not token_a:
+        raise StopCase(Outcome.ERROR, "registration register: no token A is known for this SUT")
+    if action in ("update", "delete") and not conn.registered:
+        raise StopCase(Outcome.ERROR, f"registration {action}: the harness is not registered")
+    since = state.marks.get(name, 0) + 1 if action == "await" else partner.mark() + 1
+    timeout = step.within.total_seconds() if step.within else ctx.hook_timeout
+    outcome = partner.registration(
+        action,
+        versions_url=conn.versions_url,
+        token_a=token_a,
+        version=version,
+        timeout=timeout,
+        since=since,
+    )
+    reg = outcome.registration
+    for secret in (token_a, outcome.token_a, reg.get("token_in"), reg.get("token_out")):
+        if isinstance(secret, str) and secret:
+            ctx.client.add_secret(secret)
+            state.client.add_secret(secret)
+    indexes: list[int] = []
+    taken = state.consumed.setdefault(name, set())
+    for seq, exchange in outcome.exchanges:
+        if seq in taken:  # await: recorded by an earlier registration step of this case
+            continue
+        taken.add(seq)
+        index = state.add_exchange(exchange)
+        indexes.append(index)
+    exchanges = [(i, state.exchanges[i]) for i in indexes]
+    if outcome.ok:  # a handshake that did not complete is reported below, not dissected
+        _adopt(state, action, reg, token_a)
+        handshake = Handshake(
+            action=action,
+            version=state.ctx.connection.version,
+            sent_token=str(reg.get("token_in")) if action in ("register", "update") else None,
+            old_tokens={t for t in (conn.token, conn.their_token, conn.previous_token) if t},
+            token_a=outcome.token_a if action == "await" else token_a,
+            sut_versions_url=conn.versions_url if action == "await" else None,
+            switch=version is not None,
+        )
+        state.add_findings(handshake_findings(handshake, exchanges))
+    method = {"register": "POST", "update": "PUT", "delete": "DELETE"}.get(action)
+    answer = next(
+        (i for i, x in reversed(exchanges) if x.direction == "to_sut" and x.method == method),
+        None,
+    )
+    if answer is not None:
+        check_response(state, Message(state.exchanges[answer], answer), step.expect, "credentials")
+    if not outcome.ok:
+        message = outcome.message or f"the {action} did not complete"
+        state.add_findings(
+            [state.finding("registration", message, req=_FAILED_REQ[action], exchange=answer)]
+        )
+        raise StopCase(Outcome.FAILED, message)
+    state.save(step.save, {"result": dict(reg)}, "registration")
+    return indexes
+
+
+def _adopt(state: CaseState, action: str, reg: Mapping[str, object], token_a: str | None) -> None:
+    ctx = state.ctx
+    conn = ctx.connection
+    if action == "delete":
+        ctx.connection = replace(conn, registered=False, previous_token=conn.token)
+        return
+    version = VersionNumber(str(reg.get("version", conn.version.value)))
+    token = str(reg["token_out"])
+    endpoints = conn.endpoints
+    if version is not conn.version or action in ("register", "await"):
+        client = state.client.derive(version=version)
+        try:
+            endpoints = discover(client, conn.versions_url, Auth(token), version)
+        except DiscoveryError as exc:
+            raise StopCase(
+                Outcome.FAILED,
+                f"cannot read the SUT's version details after the {action}: {exc}",
+            ) from None
+        state.client = client
+        ctx.client = ctx.client.derive(version=version)
+    ctx.connection = replace(
+        conn,
+        version=version,
+        token=token,
+        their_token=str(reg["token_in"]),
+        previous_token=conn.token,
+        registered=True,
+        endpoints=endpoints,
+        token_a=token_a if action == "register" else conn.token_a,
+    )

@@ -17,18 +17,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from harness import __version__
+from harness.checks import Message
+from harness.client import Auth, OcpiRequest
 from harness.context import RunContext, case_rng
 from harness.errors import HarnessError
 from harness.model import (
+    AssumeStep,
     AwaitCallStep,
     Case,
     CrawlStep,
     FrozenJson,
     HookStep,
+    RegistrationStep,
     RequestStep,
     SourceLocation,
     Step,
@@ -38,6 +42,7 @@ from harness.model import (
 )
 from harness.ocpi.problems import Level
 from harness.ocpi.timestamps import format_datetime
+from harness.ocpi.versions import VersionNumber
 from harness.payloads import build_payload
 from harness.results import (
     REDACTED,
@@ -52,16 +57,26 @@ from harness.results import (
 from harness.run_crawl import run_crawl
 from harness.run_state import CaseState, StopCase
 from harness.run_steps import (
+    run_assume,
     run_await_call,
     run_hook,
+    run_registration,
     run_request,
     run_set,
     run_tick,
     run_verify_billing,
 )
-from harness.templating import TemplateError
+from harness.templating import LATER_OFFSETS, TemplateError
 
-__all__ = ["RunListener", "build_run_result", "run_case", "run_suites", "skip_reason"]
+__all__ = [
+    "RunListener",
+    "build_run_result",
+    "changes_registration",
+    "run_case",
+    "run_order",
+    "run_suites",
+    "skip_reason",
+]
 
 
 def _execute(state: CaseState, step: Step) -> list[int]:
@@ -78,6 +93,10 @@ def _execute(state: CaseState, step: Step) -> list[int]:
         return run_hook(state, step)
     if isinstance(step, TickStep):
         return run_tick(state, step)
+    if isinstance(step, RegistrationStep):
+        return run_registration(state, step)
+    if isinstance(step, AssumeStep):
+        return run_assume(state, step)
     return run_set(state, step)
 
 
@@ -99,6 +118,14 @@ def skip_reason(case: Case, suite: Suite, ctx: RunContext) -> str | None:
     return None
 
 
+def _times(now: datetime) -> dict[str, object]:
+    """``now``, ``later.<offset>`` and ``earlier.<offset>`` (templating.LATER_OFFSETS) as OCPI
+    DateTimes."""
+    later = {k: format_datetime(now + timedelta(seconds=v)) for k, v in LATER_OFFSETS.items()}
+    earlier = {k: format_datetime(now - timedelta(seconds=v)) for k, v in LATER_OFFSETS.items()}
+    return {"now": format_datetime(now), "later": later, "earlier": earlier}
+
+
 def _initial_variables(state: CaseState) -> None:
     ctx, suite, case = state.ctx, state.suite, state.case
     builtins = ctx.builtins()
@@ -114,7 +141,7 @@ def _initial_variables(state: CaseState) -> None:
         "uid": f"{state.rng.getrandbits(48):012X}",
         "seed": state.rng.getrandbits(31),
     }
-    builtins["now"] = format_datetime(ctx.clock.now())
+    builtins.update(_times(ctx.clock.now()))
     state.bind(builtins)
     for var in (*suite.vars, *case.vars):
         location = var.location
@@ -148,7 +175,7 @@ def _run_step(state: CaseState, step: Step) -> tuple[StepResult, StopCase | None
     start = timer.monotonic()
     before = len(state.findings)
     state.step = step.index
-    state.bind({"now": format_datetime(state.ctx.clock.now())})
+    state.bind(_times(state.ctx.clock.now()))
     state.notes.clear()
     stop: StopCase | None
     indexes: list[int] = []
@@ -179,6 +206,26 @@ def _run_step(state: CaseState, step: Step) -> tuple[StepResult, StopCase | None
     return result, None
 
 
+def _registration_lost(state: CaseState, version: VersionNumber) -> str | None:
+    """Why the connection does not work after a case that changed the registration (None:
+    it works: registered, on the run's version, the credentials GET answers 200/1000)."""
+    conn = state.ctx.connection
+    if not conn.registered:
+        return "it unregistered and did not register again"
+    if conn.version is not version:
+        return f"it switched to OCPI {conn.version} and did not switch back to {version}"
+    url = conn.endpoints.url("credentials", None)
+    if url is None:
+        return "the SUT's version details list no credentials endpoint"
+    sent = state.client.send(OcpiRequest("GET", url, module="credentials", auth=Auth(conn.token)))
+    index = state.add_exchange(sent.exchange)
+    parsed = Message(sent.exchange, index).json
+    status = parsed.get("status_code") if isinstance(parsed, dict) else None
+    if sent.exchange.status != 200 or status != 1000:
+        return f"GET credentials with the current token answered HTTP {sent.exchange.status}"
+    return None
+
+
 def _internal(exc: BaseException) -> str:
     """A harness bug, in one line: the exception and where it was raised."""
     where = exc.__traceback__
@@ -205,9 +252,12 @@ def run_case(case: Case, suite: Suite, ctx: RunContext) -> CaseResult:
     """Run ``case`` of ``suite``; see the module docstring for the outcome rules."""
     timer = ctx.timer
     start = timer.monotonic()
+    if ctx.lost is not None:
+        return _result(case, suite, Outcome.ERROR, error=f"not run: {ctx.lost}")
     reason = skip_reason(case, suite, ctx)
     if reason is not None:
         return _result(case, suite, Outcome.SKIPPED, skip_reason=reason)
+    version_before = ctx.connection.version
     state = CaseState.start(ctx, suite, case, case_rng(ctx.seed, case.id))
     steps: list[StepResult] = []
     stopped: StopCase | None = None
@@ -218,10 +268,22 @@ def run_case(case: Case, suite: Suite, ctx: RunContext) -> CaseResult:
             steps.append(step_result)
             if stopped is not None:
                 break
+        for step in case.finally_steps:  # run whatever stopped the case above
+            step_result, closing = _run_step(state, step)
+            steps.append(step_result)
+            if closing is not None:
+                stopped = stopped or closing
+                break
     except (TemplateError, ValueError, HarnessError) as exc:  # the suite's or case's vars
         stopped = StopCase(Outcome.ERROR, f"vars: {exc}")
     except Exception as exc:  # a harness bug: reported on the case, never a traceback
         stopped = StopCase(Outcome.ERROR, _internal(exc))
+    if any(result.kind == RegistrationStep.kind for result in steps):  # one ran: probe
+        lost = _registration_lost(state, version_before)
+        if lost is not None:
+            ctx.lost = f"case {case.id} left the connection with the SUT unusable: {lost}"
+            if stopped is None or stopped.outcome is not Outcome.ERROR:
+                stopped = StopCase(Outcome.ERROR, ctx.lost)
     outcome = outcome_of(state.findings)
     skip: str | None = None
     error: str | None = None
@@ -255,19 +317,30 @@ class RunListener(Protocol):
     def case_finished(self, result: CaseResult) -> None: ...
 
 
+def changes_registration(case: Case) -> bool:
+    """Whether ``case`` has ``registration`` steps (it changes the shared connection)."""
+    return any(isinstance(step, RegistrationStep) for step in (*case.steps, *case.finally_steps))
+
+
+def run_order(suites: Iterable[Suite]) -> list[tuple[Case, Suite]]:
+    """Every case of ``suites`` in order, except that the cases changing the registration
+    come after all others: a SUT that cannot be registered with again then costs only them."""
+    cases = [(case, suite) for suite in suites for case in suite.cases]
+    return sorted(cases, key=lambda item: changes_registration(item[0]))
+
+
 def run_suites(
     suites: Iterable[Suite], ctx: RunContext, listener: RunListener | None = None
 ) -> list[CaseResult]:
-    """Run every case of ``suites`` in order."""
+    """Run every case of ``suites`` in :func:`run_order`."""
     results: list[CaseResult] = []
-    for suite in suites:
-        for case in suite.cases:
-            if listener is not None:
-                listener.case_started(case, suite)
-            result = run_case(case, suite, ctx)
-            results.append(result)
-            if listener is not None:
-                listener.case_finished(result)
+    for case, suite in run_order(suites):
+        if listener is not None:
+            listener.case_started(case, suite)
+        result = run_case(case, suite, ctx)
+        results.append(result)
+        if listener is not None:
+            listener.case_finished(result)
     return results
 
 

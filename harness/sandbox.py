@@ -211,7 +211,7 @@ def _connect(
         setup=endpoints.exchanges,
     )
     name = partner_name(role)
-    partners: dict[str, Partner] = {name: MockPartner(name, partner, version, timer)}
+    partners: dict[str, Partner] = {name: MockPartner(name, partner, version, timer, http)}
     checks = default_checks()
     checks.disable(options.profile.disabled)
     for name in options.profile.levels:

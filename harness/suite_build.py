@@ -15,19 +15,23 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from harness.billing.features import features
 from harness.billing.policy import Policy
 from harness.model import (
     STEP_KINDS,
+    AssumeStep,
     AwaitCallStep,
     CallSpec,
     Case,
     CrawlSpec,
     CrawlStep,
+    Expectation,
     FixtureRef,
     HookStep,
     Override,
     Payload,
     Proof,
+    RegistrationStep,
     RequestSpec,
     RequestStep,
     SaveRule,
@@ -42,6 +46,7 @@ from harness.model import (
 from harness.ocpi.problems import Level
 from harness.ocpi.roles import InterfaceRole, Role
 from harness.ocpi.timestamps import parse_datetime
+from harness.ocpi.versions import VersionNumber
 from harness.suite_parts import EXPECT_KINDS, SAVE_ROOTS, PartsBuilder, Path, field_path
 from harness.suite_yaml import SuiteError, suggest
 from harness.templating import BUILTIN_ROOTS, freeze
@@ -58,6 +63,8 @@ RUNNER_FINDINGS = frozenset(
         "transport",
         "await_call",
         "endpoint_advertised",
+        "credentials_handshake",
+        "registration",
     }
 )
 """Finding names the runner itself reports (besides the registered checks)."""
@@ -143,6 +150,12 @@ class SuiteBuilder(PartsBuilder):
             step = self._step(raw_step, step_path, j + 1, scope)
             steps.append(step)
             scope.update(self._bound_names(step, raw_step, step_path))
+        closing: list[Step] = []
+        for j, raw_step in enumerate(raw.get("finally", ())):
+            step_path = (*path, "finally", j)
+            step = self._step(raw_step, step_path, len(steps) + j + 1, scope)
+            closing.append(step)
+            scope.update(self._bound_names(step, raw_step, step_path))
         return Case(
             id=raw["id"],
             title=raw["title"],
@@ -157,6 +170,7 @@ class SuiteBuilder(PartsBuilder):
                 self._proof(p, (*path, "proofs", k)) for k, p in enumerate(raw.get("proofs", ()))
             ),
             pitfalls=tuple(raw.get("pitfalls", ())),
+            finally_steps=tuple(closing),
         )
 
     def _proof(self, raw: Mapping[str, Any], path: Path) -> Proof:
@@ -213,7 +227,42 @@ class SuiteBuilder(PartsBuilder):
             return HookStep(index, name, body["action"], args, within, save, loc)
         if kind == "tick":
             return self._tick(body, where, scope, index, name, loc)
+        if kind == "registration":
+            return self._registration(body, where, scope, index, name, expect, save, loc)
+        if kind == "assume":
+            that = self._template(body["that"], (*where, "that"), scope)
+            expected = self._expected(body["is"], (*where, "is"), scope)
+            return AssumeStep(index, name, that, expected, body["reason"], loc)
         return SetStep(index, name, self._templates(body, where, scope), loc)
+
+    def _registration(
+        self,
+        raw: Mapping[str, Any],
+        path: Path,
+        scope: set[str],
+        index: int,
+        name: str | None,
+        expect: Expectation | None,
+        save: tuple[SaveRule, ...],
+        loc: SourceLocation,
+    ) -> RegistrationStep:
+        action = raw["action"]
+        version: VersionNumber | None = None
+        if "version" in raw:
+            if action != "update":
+                self._problem((*path, "version"), "version applies to update only", at_key=True)
+            version = VersionNumber(raw["version"])
+        if "token_a" in raw and action not in ("register", "restore"):
+            self._problem(
+                (*path, "token_a"), "token_a applies to register and restore only", at_key=True
+            )
+        token_a = (
+            self._text(raw["token_a"], (*path, "token_a"), scope) if "token_a" in raw else None
+        )
+        within = self._duration(raw["within"], (*path, "within")) if "within" in raw else None
+        return RegistrationStep(
+            index, name, action, raw.get("partner"), version, token_a, within, expect, save, loc
+        )
 
     def _request(self, raw: Mapping[str, Any], path: Path, scope: set[str]) -> RequestSpec:
         payload: Payload | None = None
@@ -256,7 +305,7 @@ class SuiteBuilder(PartsBuilder):
     def _call(self, raw: Mapping[str, Any], path: Path, scope: set[str]) -> CallSpec:
         return CallSpec(
             partner=raw.get("partner"),
-            method=raw["method"],
+            method="|".join(raw["method"]) if isinstance(raw["method"], list) else raw["method"],
             module=self._module(raw["module"], (*path, "module")),
             path=self._text(raw.get("path", ""), (*path, "path"), scope),
             within=self._duration(raw["within"], (*path, "within")),
@@ -288,10 +337,23 @@ class SuiteBuilder(PartsBuilder):
                     (*path, "policy", key), f"policy {key} is one of {options}, not {value!r}"
                 )
         tolerance = raw.get("tolerance")
+        if ("cdr" in raw) == ("cdrs" in raw):
+            self._problem(path, "verify_billing takes exactly one of cdr and cdrs")
+        for key in ("exercising", "locations"):
+            if key in raw and "cdrs" not in raw:
+                self._problem((*path, key), f"{key} needs cdrs (a list of CDRs)", at_key=True)
+        known = features()
+        for i, feature in enumerate(raw.get("exercising", [])):
+            if feature not in known:
+                self._problem(
+                    (*path, "exercising", i),
+                    f"unknown billing feature {feature!r}{suggest(str(feature), known)}; "
+                    f"one of {', '.join(known)}",
+                )
         return VerifyBillingStep(
             index=index,
             name=name,
-            cdr=self._template(raw["cdr"], (*path, "cdr"), scope),
+            cdr=self._template(raw.get("cdr"), (*path, "cdr"), scope),
             tariffs=self._template(raw.get("tariffs"), (*path, "tariffs"), scope),
             time_zone=self._template(raw.get("time_zone"), (*path, "time_zone"), scope),
             tolerance=Decimal(str(tolerance)) if tolerance is not None else None,
@@ -301,6 +363,9 @@ class SuiteBuilder(PartsBuilder):
             req=raw.get("req"),
             save=save,
             location=loc,
+            cdrs=self._template(raw.get("cdrs"), (*path, "cdrs"), scope),
+            exercising=tuple(raw.get("exercising", ())),
+            locations=self._template(raw.get("locations"), (*path, "locations"), scope),
         )
 
     def _tick(

@@ -44,13 +44,14 @@ Path = tuple[str | int, ...]
 SAVE_ROOTS: Mapping[str, frozenset[str]] = {
     "request": frozenset({"body", "headers", "status"}),
     "crawl": frozenset({"items", "pages"}),
-    "await_call": frozenset({"body", "headers", "path", "query"}),
+    "await_call": frozenset({"body", "headers", "path", "query", "response", "calls", "methods"}),
     "hook": frozenset({"result"}),
-    "verify_billing": frozenset({"reference", "ok"}),
+    "registration": frozenset({"result"}),
+    "verify_billing": frozenset({"reference", "ok", "checked", "exercised"}),
 }
 """What each step kind can save from (the first segment of a save path)."""
 
-EXPECT_KINDS = frozenset({"request", "crawl", "await_call"})
+EXPECT_KINDS = frozenset({"request", "crawl", "await_call", "registration"})
 _DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?")
 
 

@@ -23,6 +23,7 @@ from harness.model import FrozenJson, SourceLocation
 
 __all__ = [
     "BUILTIN_ROOTS",
+    "LATER_OFFSETS",
     "MISSING",
     "Reference",
     "TemplateError",
@@ -46,8 +47,19 @@ BUILTIN_ROOTS: Mapping[str, str] = MappingProxyType(
         "case": "the running case: id, title",
         "run": "the run: id, seed",
         "now": "the injected clock's current time as an OCPI DateTime (UTC, Z)",
+        "later": "now plus an offset as an OCPI DateTime: later.30m, later.2h, ... (LATER_OFFSETS)",
+        "earlier": "now minus an offset (LATER_OFFSETS): earlier.5m leaves room for clock skew",
     }
 )
+
+LATER_OFFSETS: Mapping[str, int] = MappingProxyType(
+    {
+        "1m": 60, "2m": 120, "5m": 300, "10m": 600, "15m": 900, "30m": 1800, "45m": 2700,
+        "1h": 3600, "2h": 7200, "3h": 10800, "4h": 14400, "6h": 21600, "12h": 43200,
+        "1d": 86400,
+    }
+)  # fmt: skip
+"""The keys of the ``later`` and ``earlier`` roots and their offsets from ``now`` in seconds."""
 """Names the runner puts in scope for every case (suite variables may not shadow them)."""
 
 _PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*")

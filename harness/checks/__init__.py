@@ -19,6 +19,7 @@ request_tracing            message REQ-TF-019, -021, -022
 routing_headers            message REQ-TF-043..050
 authorization_header       message REQ-TF-001, -002, REQ-211-001 (the SUT's requests)
 request_content_type       message REQ-TF-007
+registration_token         message REQ-CRED-006, -007 (requested: the token of the latest handshake)
 timestamp_utc_format       message REQ-TF-056 (UTC, Z, at most 3 fractional digits)
 pagination_headers         message REQ-TF-027..032 (every crawled page)
 pagination_complete        crawl   REQ-TF-029, -031, -033 (the crawl as a whole)
@@ -28,7 +29,9 @@ cdr_total_matches_tariff   billing REQ-CDR-*, REQ-TAR-* (via harness.billing)
 The runner also reports findings that are not registry checks: ``expect.http_status``,
 ``expect.ocpi_status``, ``expect.headers``, ``expect.body``, ``save_path_missing``,
 ``transport`` (no usable answer), ``await_call`` (an expected call did not come) and
-``endpoint_advertised`` (the module endpoint a step needs is not in the version details).
+``endpoint_advertised`` (the module endpoint a step needs is not in the version details),
+``credentials_handshake`` (:func:`handshake_findings`) and ``registration`` (a registration
+step's handshake did not complete).
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from harness.checks.billing import (
     BillingOutcome,
     verify_billing,
 )
+from harness.checks.credentials import REGISTRATION_TOKEN, Handshake, handshake_findings
 from harness.checks.envelope import DATA_CARDINALITY, ENVELOPE_SHAPE, STATUS_CODE_MATCHES_HTTP
 from harness.checks.expect import expectation_findings
 from harness.checks.headers import (
@@ -83,6 +87,7 @@ __all__ = [
     "CrawlStop",
     "CrawledPage",
     "FunctionCheck",
+    "Handshake",
     "Message",
     "Party",
     "builtin_checks",
@@ -90,6 +95,7 @@ __all__ = [
     "default_checks",
     "expectation_findings",
     "finding_from_problem",
+    "handshake_findings",
     "item_identity",
     "run_message_checks",
     "verify_billing",
@@ -105,6 +111,8 @@ RUNNER_FINDINGS: tuple[str, ...] = (
     "transport",
     "await_call",
     "endpoint_advertised",
+    "credentials_handshake",
+    "registration",
 )
 """Finding names the runner itself produces (not registry checks)."""
 
@@ -121,6 +129,7 @@ def builtin_checks() -> tuple[Check, ...]:
         REQUEST_TRACING,
         ROUTING_HEADERS,
         AUTHORIZATION_HEADER_CHECK,
+        REGISTRATION_TOKEN,
         REQUEST_CONTENT_TYPE,
         TIMESTAMP_UTC_FORMAT,
         PAGINATION_HEADERS,

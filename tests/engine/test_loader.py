@@ -14,6 +14,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
+from harness.context import CallQuery
 from harness.errors import UsageError
 from harness.loader import (
     FixtureStore,
@@ -611,3 +612,18 @@ def test_a_suites_glob_falls_back_to_the_bundled_suites(
     assert [s.ocpi_version for s in suites] == ["2.2.1"]
     with pytest.raises(UsageError, match="no suite file matches"):
         load_suites(["suites/9.9.9/*.yaml"])
+
+
+def test_await_call_may_name_the_methods_the_sut_may_choose_from() -> None:
+    text = suite(
+        "steps:\n"
+        "  - await_call: {method: [PUT, PATCH], module: tokens, within: 5s}\n"
+        "  - await_call: {method: DELETE, module: tokens, within: 1s, count: 0}\n"
+    )
+    (case,) = parse_suite(text, PATH, fixtures=Fixtures()).cases
+    first, second = case.steps
+    assert isinstance(first, AwaitCallStep) and isinstance(second, AwaitCallStep)
+    assert first.call.method == "PUT|PATCH" and second.call.method == "DELETE"
+    assert CallQuery(first.call.method, "/x", "tokens").methods == ("PUT", "PATCH")
+    bad = suite("steps:\n  - await_call: {method: [PUT, FETCH], module: tokens, within: 5s}\n")
+    assert "FETCH" in one_problem(bad)

@@ -107,7 +107,8 @@ def test_every_documented_matcher_is_registered() -> None:
         "any", "any_string", "non_empty_string", "iso8601_utc", "ocpi_datetime", "uuid",
         "regex", "decimal_close", "one_of", "length", "min_length", "contains", "absent",
         "null_or_absent", "case_insensitive", "not_equal", "some_item", "not_before", "before",
-        "not_after", "unique",
+        "not_after", "unique", "one_tariff_per_type", "profile_tariffs",
+        "periods_appended",
     }  # fmt: skip
     assert set(REGISTRY.names()) == expected
     for name in expected:
@@ -173,3 +174,25 @@ def test_json_equal_follows_json_not_python() -> None:
 def test_describe_is_short_json() -> None:
     assert describe({"a": Decimal("1.50"), "b": [True, None]}) == '{"a": 1.50, "b": [true, null]}'
     assert describe("x" * 100).endswith("...") and len(describe("x" * 100)) == 80
+
+
+def test_one_tariff_per_type_allows_successive_tariffs_and_refuses_overlapping_ones() -> None:
+    tariffs = [
+        {"id": "OLD", "type": "REGULAR", "end_date_time": "2026-01-01T00:00:00Z"},
+        {"id": "NEW", "type": "REGULAR", "start_date_time": "2026-01-01T00:00:00Z"},
+        {"id": "CHEAP", "type": "PROFILE_CHEAP"},
+        {"id": "ALSO", "type": "REGULAR", "start_date_time": "2026-06-01T00:00:00Z"},
+    ]
+
+    def locations(*ids: str) -> list[object]:
+        connector = {"id": "1", "tariff_ids": list(ids)}
+        return [{"id": "L1", "evses": [{"uid": "E1", "connectors": [connector]}]}]
+
+    match = REGISTRY.get("one_tariff_per_type")
+    assert match is not None
+    assert match(locations("OLD", "NEW", "CHEAP"), tariffs) is None  # [start, end) windows
+    assert match(locations("NEW", "NEW"), tariffs) is None  # the same tariff twice is one
+    assert match(locations("UNKNOWN", "NEW"), tariffs) is None  # resolving is REQ-TAR-026
+    problem = match(locations("OLD", "NEW", "ALSO"), tariffs)
+    assert problem is not None and "NEW and ALSO" in problem and "L1 connector 1" in problem
+    assert match({"not": "a list"}, tariffs) is not None

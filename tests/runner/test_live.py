@@ -26,7 +26,7 @@ from harness.results import Outcome
 from harness.runner import run_case, run_suites
 from harness.sandbox import HarnessOptions, open_live
 from mock_partners import MockServer, ServerThread, create_mock_cpo, create_mock_emsp
-from tests.runner.fakes import AT, context, suite
+from tests.runner.fakes import context, suite
 
 SUITES = Path(__file__).resolve().parents[2] / "suites"
 V221 = VersionNumber.V2_2_1
@@ -34,7 +34,9 @@ V221 = VersionNumber.V2_2_1
 
 @pytest.fixture
 def mock_cpo() -> Iterator[MockServer]:
-    server = MockServer.start_app(create_mock_cpo, clock=FrozenClock(AT), seed=21)
+    # a SUT with a simulated clock that starts at the real time (tick moves it through the hook)
+    start = SystemClock().now().replace(microsecond=0)
+    server = MockServer.start_app(create_mock_cpo, clock=FrozenClock(start), seed=21)
     yield server
     server.stop()
 

@@ -125,4 +125,17 @@ def test_hook_paths_follow_the_contract() -> None:
     )
     with pytest.raises(ValueError, match="needs location_id"):
         hook_path("push_location", {})
+    assert hook_path("push_tariff", {"tariff_id": "AC 1"}) == ("/tariffs/AC%201/push", {})
+    assert hook_path(
+        "set_evse_status", {"location_id": "L1", "evse_uid": "E/1", "status": "X"}
+    ) == (
+        "/locations/L1/E%2F1/status",
+        {"status": "X"},
+    )
+    assert hook_path("present_token", {"token_uid": "T1", "type": "RFID"}) == (
+        "/tokens/T1/present",
+        {"type": "RFID"},
+    )
+    with pytest.raises(ValueError, match="needs evse_uid"):
+        hook_path("remove_evse", {"location_id": "L1"})
     assert NoHook().call("tick", {}, 1.0).status == "skipped"

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import timedelta
 
 import httpx
 
-from harness.clock import FrozenClock
+from harness.clock import FollowingClock, FrozenClock
 from harness.endpoints import Endpoint
-from harness.hooks import HttpHook, PromptHook
+from harness.hooks import HookResult, HttpHook, PromptHook
 from harness.ocpi import InterfaceRole, Level
 from harness.profiles import Profile
 from harness.results import Outcome
@@ -354,3 +357,112 @@ def test_values_a_step_cannot_use_end_the_case_in_error_with_the_step() -> None:
     assert (bad_query.error or "").startswith("step 2 (request): expected text")
     assert bad_query.steps[-1].outcome is Outcome.ERROR
     assert bad_var.outcome is Outcome.ERROR and "no_such_key" in (bad_var.error or "")
+
+
+def test_await_call_count_zero_fails_only_when_a_call_arrives_and_response_is_saved() -> None:
+    partner = FakePartner()
+    case = """
+  - id: RUN-T-040
+    title: no call may come
+    reqs: [REQ-TOK-015]
+    steps:
+      - await_call: {method: POST, module: tokens, path: /T1/authorize, within: 1s, count: 0}
+        expect: {req: REQ-TOK-015}
+"""
+    [quiet] = run(case, partners={"mock_emsp": partner})
+    assert quiet.outcome is Outcome.PASSED, quiet.findings
+    partner.receive(
+        "POST", "/ocpi/emsp/2.2.1/tokens/T1/authorize", {}, [("Content-Type", "application/json")]
+    )
+    [asked] = run(case, partners={"mock_emsp": partner})
+    assert asked.outcome is Outcome.FAILED
+    [finding] = [f for f in asked.failures if f.check == "await_call"]
+    assert finding.req == "REQ-TOK-015"
+    assert finding.expected == "no call"
+    assert finding.actual == "POST /ocpi/emsp/2.2.1/tokens/T1/authorize"
+    assert len(asked.exchanges) == 1  # the unwanted call is in the record
+
+    [saved] = run(
+        """
+  - id: RUN-T-041
+    title: the partner's answer can be saved
+    reqs: [REQ-TOK-021]
+    steps:
+      - await_call: {method: POST, module: tokens, path: /T1/authorize, within: 1s}
+        save: {code: response.status_code}
+      - request: {method: GET, endpoint: locations, path: "/LOC${code}"}
+""",
+        partners={"mock_emsp": partner},
+    )
+    assert "save_path_missing" not in {f.check for f in saved.findings}  # headers aside
+    assert saved.exchanges[-1].url.endswith("/locations/LOC1000")
+
+
+def test_assume_skips_the_case_with_its_reason_when_the_value_differs() -> None:
+    passed, skipped, matched = run("""
+  - id: RUN-T-A01
+    title: the precondition holds
+    reqs: [REQ-SES-015]
+    steps:
+      - set: {status: PENDING}
+      - assume: {that: "${status}", is: PENDING, reason: no PENDING phase}
+      - request: {method: GET, endpoint: locations, query: {limit: 1}}
+  - id: RUN-T-A02
+    title: it does not
+    reqs: [REQ-SES-015]
+    steps:
+      - set: {status: ACTIVE}
+      - assume: {that: "${status}", is: PENDING, reason: no PENDING phase}
+      - request: {method: GET, endpoint: locations, query: {limit: 1}}
+  - id: RUN-T-A03
+    title: with a matcher
+    reqs: [REQ-SES-015]
+    steps:
+      - set: {status: ACTIVE}
+      - assume: {that: "${status}", is: {match: {one_of: [PENDING, ACTIVE]}}, reason: other}
+""")
+    assert passed.outcome is Outcome.PASSED and len(passed.exchanges) == 1
+    assert skipped.outcome is Outcome.SKIPPED and skipped.exchanges == ()
+    assert skipped.skip_reason is not None and skipped.skip_reason.startswith("no PENDING phase (")
+    assert "ACTIVE" in skipped.skip_reason and skipped.findings == ()
+    assert matched.outcome is Outcome.PASSED
+
+
+class _TickingHook:
+    """A live SUT whose hook moves its own simulated clock (not the harness's)."""
+
+    name = "http"
+
+    def __init__(self, status: str = "done") -> None:
+        self.status = status
+        self.seconds: list[float] = []
+
+    def call(self, action: str, args: Mapping[str, object], timeout: float) -> HookResult:
+        assert action == "tick"
+        seconds = args["seconds"]
+        assert isinstance(seconds, float)
+        self.seconds.append(seconds)
+        return HookResult(self.status)  # type: ignore[arg-type]
+
+
+def test_a_live_sut_ticked_through_its_hook_moves_the_harness_now_with_it() -> None:
+    cases = """
+  - id: RUN-T-T01
+    title: tick a live SUT
+    reqs: [REQ-SES-015]
+    steps:
+      - set: {before: "${now}"}
+      - tick: 30m
+      - set: {after: "${now}", skew: "${earlier.5m}"}
+"""
+    wall = FrozenClock(AT)  # stands for the real clock: it does not move by itself here
+    hook = _TickingHook()
+    ctx = replace(context(hook=hook), clock=FollowingClock(wall))
+    the_suite = suite(cases)
+    result = run_case(the_suite.cases[0], the_suite, ctx)
+    assert result.outcome is Outcome.PASSED and hook.seconds == [1800.0]
+    assert ctx.clock.now() - wall.now() == timedelta(minutes=30)  # "now" is the SUT's now
+    # a SUT without a simulated clock (the hook answers 501): nothing moves
+    plain = replace(context(hook=_TickingHook("unsupported")), clock=FollowingClock(wall))
+    run_case(the_suite.cases[0], the_suite, plain)
+    assert plain.clock.now() == wall.now()
