@@ -257,6 +257,12 @@ class CallLog:
             self._appended += 1
             self._cond.notify_all()
 
+    def recorded(self, since: int = 0) -> list[Exchange]:
+        """Entries with ``seq >= since`` in the order they were completed (recorded), not
+        started: an inbound call recorded before an outbound one was answered before it."""
+        with self._cond:
+            return [e for e in self._entries if e.seq >= since]
+
     def entries(self, predicate: Predicate | None = None) -> list[Exchange]:
         with self._cond:
             snapshot = sorted(self._entries, key=lambda e: e.seq)

@@ -22,6 +22,7 @@ Plain JSON, not OCPI envelopes. What a test, the harness runner or a person driv
     POST   /_mock/faults                     arm rules {rules: [...]} (or one rule)
     DELETE /_mock/faults[?id=]               disarm one rule, or all
     GET    /_mock/openapi.json               the mock's OpenAPI document (no token needed)
+    POST   /_mock/tokens/..., /_mock/locations/...   more hook actions (control_hooks.py)
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from starlette.routing import Route
 
 from mock_partners import control_actions as actions
 from mock_partners.calls import Exchange, ExchangeFilter
+from mock_partners.cdr_corrections import post_cdr_correct
 from mock_partners.control_common import (
     ControlError,
     Endpoint,
@@ -45,6 +47,7 @@ from mock_partners.control_common import (
     pick_version,
     reply,
 )
+from mock_partners.control_hooks import hook_routes
 from mock_partners.partners import PartyRole, Registration
 from mock_partners.registration import register, unregister, update
 from mock_partners.state import MockState
@@ -202,9 +205,12 @@ def control_routes() -> list[Route]:
         ("/commands/{command}", actions.post_command, ["POST"]),
         ("/sessions/start", actions.post_session_start, ["POST"]),
         ("/sessions/{session_id}/stop", actions.post_session_stop, ["POST"]),
+        ("/reservations/{reservation_id}/cancel", actions.post_reservation_cancel, ["POST"]),
+        ("/cdrs/{cdr_id}/correct", post_cdr_correct, ["POST"]),
         ("/tick", actions.post_tick, ["POST"]),
         ("/faults", actions.get_faults, ["GET"]),
         ("/faults", actions.post_faults, ["POST"]),
         ("/faults", actions.delete_faults, ["DELETE"]),
     ]
-    return [Route(path, guarded(handler), methods=methods) for path, handler, methods in table]
+    routes = [Route(path, guarded(handler), methods=methods) for path, handler, methods in table]
+    return routes + hook_routes()

@@ -16,10 +16,11 @@ from mock_partners.control_common import (
     pick_version,
     reply,
 )
+from mock_partners.cpo.commands import cancel_by_cpo
 from mock_partners.emsp.callbacks import command_response_url
 from mock_partners.faults_wiring import arm, disarm, plan_json
 from mock_partners.push import push
-from mock_partners.session_driver import start_session, stop_session, tick
+from mock_partners.session_driver import SimulationError, start_session, stop_session, tick
 from mock_partners.state import MockState
 
 
@@ -155,6 +156,19 @@ async def post_session_stop(request: Request) -> Response:
     version = pick_version(state, values.get("version"), state.partners.only())
     session = await stop_session(state, version, request.path_params["session_id"])
     return reply({"session": session})
+
+
+async def post_reservation_cancel(request: Request) -> Response:
+    """The CPO cancels a reservation (the hook action ``cancel_reservation``, REQ-CMD-018)."""
+    state = admin_state(request)
+    _cpo(state)
+    values = await json_body(request)
+    version = pick_version(state, values.get("version"), state.partners.only())
+    try:
+        session = await cancel_by_cpo(state, version, request.path_params["reservation_id"])
+    except SimulationError as exc:
+        raise ControlError(404, str(exc)) from None
+    return reply({"session": session, "session_id": session.get("id")})
 
 
 async def post_tick(request: Request) -> Response:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from harness.ocpi import ModuleID, VersionNumber, format_datetime
 from mock_partners.operations import Ctx, Op, Reply, fail, ok
 from mock_partners.partners import Registration, roles_from_credentials
+from mock_partners.quirks import request_quirk
 from mock_partners.registration import (
     RegistrationError,
     counterpart,
@@ -42,14 +43,20 @@ async def post_credentials(ctx: Ctx) -> Reply:
     known = state.partners.find_party(roles)
     if known is not None:
         return fail(2000, f"already registered ({known.id}): use PUT to update", http_status=405)
-    try:
-        discovery = await discover(state, body["url"], body["token"], version=ctx.version)
-    except RegistrationError as exc:
-        return fail(exc.status_code, exc.message)
-    missing = missing_modules(state, discovery)
-    if missing:
-        return fail(3003, f"required endpoints missing: {', '.join(missing)}")
+    scope = ctx.request.scope
+    endpoints: list[dict[str, str]] = []
+    if not request_quirk(scope, "skip_discovery"):
+        try:
+            discovery = await discover(state, body["url"], body["token"], version=ctx.version)
+        except RegistrationError as exc:
+            return fail(exc.status_code, exc.message)
+        missing = missing_modules(state, discovery)
+        if missing:
+            return fail(3003, f"required endpoints missing: {', '.join(missing)}")
+        endpoints = discovery.endpoints
     token_c = state.partners.new_token()
+    if request_quirk(scope, "reuse_client_token"):
+        token_c = str(body["token"])
     now = format_datetime(ctx.now())
     registration = Registration(
         id=state.partners.new_id("reg"),
@@ -58,7 +65,7 @@ async def post_credentials(ctx: Ctx) -> Reply:
         token_in=token_c,
         token_out=body["token"],
         roles=roles,
-        endpoints=discovery.endpoints,
+        endpoints=endpoints,
         initiated_by="partner",
         credentials=dict(body),
         created=now,
@@ -75,20 +82,31 @@ async def put_credentials(ctx: Ctx) -> Reply:
         return _not_registered()
     registration = ctx.registration
     body = ctx.body
-    try:
-        discovery = await discover(
-            state, body["url"], body["token"], version=ctx.version, registration=registration
-        )
-    except RegistrationError as exc:
-        return fail(exc.status_code, exc.message)
-    missing = missing_modules(state, discovery)
-    if missing:
-        return fail(3003, f"required endpoints missing: {', '.join(missing)}")
-    registration.token_in = state.partners.new_token()
-    registration.token_out = body["token"]
+    scope = ctx.request.scope
+    version = ctx.version
+    if request_quirk(scope, "ignore_version"):
+        version = VersionNumber(registration.version)
+    endpoints = registration.endpoints
+    if not request_quirk(scope, "skip_discovery"):
+        try:
+            discovery = await discover(
+                state, body["url"], body["token"], version=version, registration=registration
+            )
+        except RegistrationError as exc:
+            return fail(exc.status_code, exc.message)
+        missing = missing_modules(state, discovery)
+        if missing:
+            return fail(3003, f"required endpoints missing: {', '.join(missing)}")
+        endpoints = discovery.endpoints
+    if request_quirk(scope, "reuse_client_token"):
+        registration.token_in = str(body["token"])
+    elif not request_quirk(scope, "keep_token"):
+        registration.token_in = state.partners.new_token()
+    if not request_quirk(scope, "keep_token_b"):
+        registration.token_out = body["token"]
     registration.versions_url = body["url"]
-    registration.version = ctx.version.value
-    registration.endpoints = discovery.endpoints
+    registration.version = version.value
+    registration.endpoints = endpoints
     registration.roles = roles_from_credentials(body, ctx.version, counterpart=counterpart(state))
     registration.credentials = dict(body)
     registration.updated = format_datetime(ctx.now())
@@ -100,6 +118,8 @@ async def delete_credentials(ctx: Ctx) -> Reply:
     if ctx.caller.kind != "partner":
         return _not_registered()
     ctx.state.partners.remove(ctx.registration)
+    if request_quirk(ctx.request.scope, "delete_keeps_token"):
+        ctx.state.partners.keep_as_ghost(ctx.registration)
     ctx.state.partners.arm_token_a()
     return ok(include_data=False)
 

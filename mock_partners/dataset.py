@@ -15,6 +15,7 @@ from harness.ocpi import ModuleID, Role, VersionNumber
 from mock_partners.catalog import SeededCatalog, StoreCatalog
 from mock_partners.invoicereconciliation import seed_invoice_records
 from mock_partners.partners import META_KIND
+from mock_partners.seed.cdr_history import HistoryCatalog, build_cdr_history
 from mock_partners.seed_data import World, generate_world
 from mock_partners.state import MockState
 
@@ -72,8 +73,31 @@ def _cpo_catalogs(state: MockState, version: VersionNumber, world: World) -> Non
     tariffs = _catalog(state, version, ModuleID.TARIFFS)
     _seed_once(state, version, tariffs, list(world.tariffs))
     state.catalogs[(version, ModuleID.TARIFFS.value)] = tariffs
-    for module in (ModuleID.SESSIONS, ModuleID.CDRS):
-        state.catalogs[(version, module.value)] = _catalog(state, version, module)
+    state.catalogs[(version, ModuleID.SESSIONS.value)] = _catalog(state, version, ModuleID.SESSIONS)
+    now = state.clock.now()
+
+    def fill(cdrs: StoreCatalog) -> None:  # a history of finished sessions, one per billing rule
+        if not world.locations:
+            return
+        history = build_cdr_history(
+            version=version.value,
+            seed=state.seed,
+            country_code=config.country_code,
+            party_id=config.party_id,
+            locations=world.locations,
+            tariffs=world.tariffs,
+            tokens=world.tokens,
+            now=now,
+        )
+        _seed_once(state, version, cdrs, list(history))
+
+    state.catalogs[(version, ModuleID.CDRS.value)] = HistoryCatalog(
+        state.store,
+        state.kind(version, ModuleID.CDRS),
+        config.country_code,
+        config.party_id,
+        fill,
+    )
 
 
 def _emsp_catalogs(state: MockState, version: VersionNumber, world: World) -> None:

@@ -131,6 +131,10 @@ class PartnerBook:
         self._store = store
         self._rng = rng
         self._pending: set[str] = set()
+        self._ghosts: dict[str, Registration] = {}
+        """Tokens a faulty mock still accepts after unregistering (quirk delete_keeps_token)."""
+        self.last_removed_token: str | None = None
+        """The token the last removed registration presented to us (quirks only)."""
         self._registrations: dict[str, Registration] = {
             doc["id"]: Registration.from_doc(doc) for doc in store.iterate(REGISTRATION_KIND)
         }
@@ -176,7 +180,13 @@ class PartnerBook:
                 return Caller("pending", token)
             if self._token_a_armed and token == self._token_a:
                 return Caller("token_a", token)
+            if token in self._ghosts:
+                return Caller("partner", token, self._ghosts[token])
         return None
+
+    def keep_as_ghost(self, registration: Registration) -> None:
+        """Go on accepting ``registration``'s token after it was removed (a faulty mock)."""
+        self._ghosts[registration.token_in] = registration
 
     def new_token(self) -> str:
         """A fresh 32-character token, unlike any token in use."""
@@ -214,6 +224,9 @@ class PartnerBook:
         self._store.put(REGISTRATION_KIND, "", "", registration.id, registration.to_doc())
 
     def remove(self, registration: Registration) -> None:
+        if registration.id in self._registrations:
+            self.last_removed_token = registration.token_in
+        self._ghosts = {t: g for t, g in self._ghosts.items() if g.id != registration.id}
         self._registrations.pop(registration.id, None)
         self._store.delete(REGISTRATION_KIND, "", "", registration.id)
 

@@ -15,6 +15,7 @@ from harness.ocpi import ModuleID, Role, VersionNumber, format_datetime, negotia
 from harness.schemas import is_valid
 from mock_partners.outbound import Encoding, OutboundResult
 from mock_partners.partners import Registration, roles_from_credentials
+from mock_partners.quirks import armed_quirk
 from mock_partners.state import MockState
 from mock_partners.versions import partner_endpoints, partner_modules
 
@@ -79,6 +80,19 @@ async def discover(
     speak = version or VersionNumber.V2_2_1
     result: OutboundResult | None = None
     encoding: Encoding = encodings[0]
+    if registration is None and version is None and armed_quirk(state, "registrant_skips_versions"):
+        # a faulty registrant: guesses the details URL instead of reading the versions list
+        base = versions_url.rsplit("/", 1)[0]
+        for guess in sorted(state.config.versions, key=lambda v: v.value, reverse=True):
+            details = await outbound.send(
+                "GET", f"{base}/{guess.value}", token=token, version=guess
+            )
+            if details.ok and is_valid(
+                guess.value, "VersionDetails", details.data, profile="lenient"
+            ):
+                endpoints = partner_endpoints(details.data)
+                return Discovery(guess, endpoints, partner_modules(details.data), "version")
+        raise RegistrationError(3001, "no guessed version details URL answered")
     for encoding in encodings:
         result = await outbound.send(
             "GET", versions_url, token=token, version=speak, partner=registration, encoding=encoding
@@ -152,6 +166,9 @@ async def register(state: MockState, versions_url: str, token_a: str) -> Registr
         raise RegistrationError(3003, f"the partner lacks required endpoints: {', '.join(missing)}")
     version = discovery.version
     token_b = partners.new_token()
+    stale = partners.last_removed_token
+    if stale is not None and armed_quirk(state, "registrant_stale_token_b"):
+        token_b = stale  # a faulty registrant: not a fresh token B
     partners.add_pending(token_b)
     try:
         result = await state.outbound.send(
@@ -170,7 +187,7 @@ async def register(state: MockState, versions_url: str, token_a: str) -> Registr
             version=version.value,
             versions_url=versions_url,
             token_in=token_b,
-            token_out=token_c,
+            token_out=token_a if armed_quirk(state, "registrant_keeps_token_a") else token_c,
             roles=roles_from_credentials(result.data, version, counterpart=counterpart(state)),
             endpoints=discovery.endpoints,
             initiated_by="us",

@@ -16,7 +16,11 @@ A session is PENDING when started and becomes ACTIVE after a short activation de
 along the vehicle's power curve (flat, tapering above ~80 % on DC), stops drawing power when
 full and then parks until :meth:`SessionSimulator.stop`. Charging periods are split at every
 tariff boundary (:mod:`mock_partners.simulation.marks`) and at the charging -> parking
-transition. Each :meth:`~SessionSimulator.tick` reports what changed: a
+transition. A reservation (:meth:`SessionSimulator.reserve`) is a session in RESERVATION that a
+start with the same token claims (:meth:`SessionSimulator.claim`: ACTIVE after the activation
+delay), that ends COMPLETED when it runs out unused (with a CDR for the reservation when the
+tariff prices reservations) or when cancelled (:meth:`SessionSimulator.stop`). Each
+:meth:`~SessionSimulator.tick` reports what changed: a
 :class:`SessionChanged` with the full Session and the PATCH body since the last report (None for
 the first, which is a PUT), and on completion a :class:`SessionCompleted` with the CDR.
 """
@@ -35,7 +39,12 @@ from harness.errors import UnknownVersionError, UsageError
 from mock_partners.seed.countries import COUNTRIES
 from mock_partners.simulation.session import SAMPLE_SECONDS, Period, SimSession
 from mock_partners.simulation.vehicle import VEHICLES, VehicleProfile, pick_profile
-from mock_partners.simulation.wire import cdr_object, session_object
+from mock_partners.simulation.wire import (
+    cdr_object,
+    reservation_cdr_object,
+    reservation_priced,
+    session_object,
+)
 
 __all__ = [
     "SAMPLE_SECONDS",
@@ -149,8 +158,10 @@ class SessionSimulator:
         profile: VehicleProfile | None = None,
         currency: str | None = None,
         session_id: str | None = None,
+        reserved_until: datetime | None = None,
     ) -> SimSession:
-        """Plug a vehicle in: a PENDING session that becomes ACTIVE after the activation delay.
+        """Plug a vehicle in: a PENDING session that becomes ACTIVE after the activation delay
+        (with ``reserved_until``: a reservation, see :meth:`reserve`).
 
         ``location``, ``token`` and ``tariff`` are wire objects of the simulator's version; the
         tariff is snapshotted now (REQ-CDR-012). Without a tariff the session is free
@@ -170,6 +181,7 @@ class SessionSimulator:
         now = _seconds(self.clock.now())
         low, high = self.activation_delay
         delay = self.rng.randint(low, high) if high > low else low
+        activate_at = now + timedelta(seconds=delay) if reserved_until is None else reserved_until
         chosen_profile = profile if profile is not None else pick_profile(self.rng)
         sid = session_id or _ident(self.rng, "SES")
         if sid in self._sessions:
@@ -189,10 +201,61 @@ class SessionSimulator:
             currency=currency or self._currency(location, snapshot),
             meter_id=_ident(self.rng, "MTR"),
             created_at=now,
-            activate_at=now + timedelta(seconds=delay),
+            activate_at=activate_at,
             owner=(self.country_code, self.party_id),
+            reserved_until=reserved_until,
         )
         self._sessions[sid] = sim
+        return sim
+
+    def reserve(
+        self,
+        *,
+        location: dict[str, Any],
+        evse_uid: str,
+        connector_id: str,
+        token: dict[str, Any],
+        tariff: dict[str, Any] | None,
+        until: datetime,
+        authorization_reference: str | None = None,
+        currency: str | None = None,
+        session_id: str | None = None,
+    ) -> SimSession:
+        """A reservation until ``until``: a session in RESERVATION (auth_method COMMAND)."""
+        sim = self.start(
+            location=location,
+            evse_uid=evse_uid,
+            connector_id=connector_id,
+            token=token,
+            tariff=tariff,
+            auth_method="COMMAND",
+            authorization_reference=authorization_reference,
+            currency=currency,
+            session_id=session_id,
+            reserved_until=_seconds(until),
+        )
+        return sim
+
+    def claim(self, session_id: str, authorization_reference: str | None = None) -> SimSession:
+        """The reserved driver starts charging: ACTIVE after the activation delay."""
+        sim = self._get(session_id)
+        low, high = self.activation_delay
+        delay = self.rng.randint(low, high) if high > low else low
+        try:
+            sim.claim(_seconds(self.clock.now()), delay)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        if authorization_reference is not None:
+            sim.authorization_reference = authorization_reference
+        return sim
+
+    def reschedule(self, session_id: str, until: datetime) -> SimSession:
+        """Replace an open reservation's end (a RESERVE_NOW with the same reservation id)."""
+        sim = self._get(session_id)
+        try:
+            sim.reschedule(_seconds(until))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
         return sim
 
     def stop(self, session_id: str) -> None:
@@ -207,8 +270,9 @@ class SessionSimulator:
             if sim.completed:
                 continue
             if sim.id not in self._reported:
-                pending = session_object(sim, sim.created_at if sim.status == "PENDING" else now)
-                if sim.status == "PENDING":
+                first = sim.status in ("PENDING", "RESERVATION")
+                pending = session_object(sim, sim.created_at if first else now)
+                if first:
                     events.append(SessionChanged(pending, None))
                     self._reported[sim.id] = pending
             sim.advance(now)
@@ -228,6 +292,9 @@ class SessionSimulator:
                 sim.completed = True
                 if sim.status == "COMPLETED" and sim.periods:
                     cdr = cdr_object(sim, _ident(self.rng, "CDR"), now)
+                    events.append(SessionCompleted(current, cdr))
+                elif sim.expired and reservation_priced(sim):
+                    cdr = reservation_cdr_object(sim, _ident(self.rng, "CDR"), now)
                     events.append(SessionCompleted(current, cdr))
         return events
 

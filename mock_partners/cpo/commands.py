@@ -6,6 +6,13 @@ POSTed to ``response_url`` after the response was sent (2.1.1: a CommandResponse
 partner's token and routing headers from us to it (REQ-CMD-005, pitfall 10). An unknown
 Location gets status 2003 with a REJECTED response (REQ-CMD-007); STOP_SESSION of an unknown
 session gets UNKNOWN_SESSION (REQ-CMD-008); the token is never validated (REQ-CMD-009).
+
+From 2.2 on, an accepted RESERVE_NOW makes a Session in RESERVATION, pushed to the partner
+before the CommandResult reports it (REQ-CMD-016, REQ-SES-017); the same reservation_id at the
+same Location replaces it (REQ-CMD-015); a START_SESSION with its token claims it before the
+result is reported; CANCEL_RESERVATION ends it; :func:`cancel_by_cpo` (the control API's
+``reservations/{id}/cancel``) ends it on the CPO's side and reports CANCELED_RESERVATION at the
+ReserveNow's ``response_url`` (REQ-CMD-018).
 """
 
 from __future__ import annotations
@@ -13,15 +20,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from harness.ocpi import InterfaceRole, ModuleID, VersionNumber
+from harness.ocpi import InterfaceRole, ModuleID, VersionNumber, parse_datetime
 from mock_partners.cpo.senders import find_connector, find_evse
 from mock_partners.operations import Ctx, Op, Reply, fail, ok
 from mock_partners.outbound import correlation_of
-from mock_partners.session_driver import driver
+from mock_partners.partners import Registration
+from mock_partners.session_driver import SimulationError, driver
+from mock_partners.state import MockState
 
 COMMANDS = ModuleID.COMMANDS
 RECEIVER = InterfaceRole.RECEIVER
-After = Callable[[], Awaitable[None]]
+After = Callable[[], Awaitable[object]]
+Before = Callable[[], Awaitable[str | None]]
 
 
 def _response(ctx: Ctx, result: str) -> dict[str, Any]:
@@ -34,8 +44,17 @@ def _result_object(version: VersionNumber) -> str:
     return "CommandResponse" if version is VersionNumber.V2_1_1 else "CommandResult"
 
 
-def answer(ctx: Ctx, result: str, *, then: str | None = None, after: After | None = None) -> Reply:
-    """A CommandResponse with ``result``; ``then`` is the async result POSTed afterwards."""
+def answer(
+    ctx: Ctx,
+    result: str,
+    *,
+    then: str | None = None,
+    after: After | None = None,
+    before: Before | None = None,
+) -> Reply:
+    """A CommandResponse with ``result``; ``then`` is the async result POSTed afterwards, with
+    ``before`` run (by the charge point) before it is POSTed (a text it returns replaces
+    ``then``) and ``after`` once it was."""
     reply = ok(_response(ctx, result))
     if then is None:
         return reply
@@ -44,22 +63,35 @@ def answer(ctx: Ctx, result: str, *, then: str | None = None, after: After | Non
     correlation = correlation_of(ctx.request.headers)
 
     async def deliver() -> None:
-        await state.outbound.send(
-            "POST",
-            url,
-            token=registration.token_out,
-            version=version,
-            module=COMMANDS.value,
-            body={"result": then},
-            body_object=_result_object(version),
-            partner=registration,
-            correlation_id=correlation,
-        )
+        outcome = (await before() if before is not None else None) or then
+        await post_result(state, registration, version, url, outcome, correlation)
         if after is not None:
             await after()
 
     reply.background = deliver
     return reply
+
+
+async def post_result(
+    state: MockState,
+    registration: Registration,
+    version: VersionNumber,
+    url: str,
+    result: str,
+    correlation: str | None = None,
+) -> None:
+    """POST a CommandResult (2.1.1: CommandResponse) with ``result`` to ``url``."""
+    await state.outbound.send(
+        "POST",
+        url,
+        token=registration.token_out,
+        version=version,
+        module=COMMANDS.value,
+        body={"result": result},
+        body_object=_result_object(version),
+        partner=registration,
+        correlation_id=correlation,
+    )
 
 
 def unknown_location(ctx: Ctx) -> Reply:
@@ -94,6 +126,9 @@ async def start_session(ctx: Ctx) -> Reply:
     if evse is None or connector is None:
         return answer(ctx, "REJECTED")
     state, version, registration, body = ctx.state, ctx.version, ctx.registration, ctx.body
+    token_uid = str((body.get("token") or {}).get("uid"))
+    # the reserved driver arrives: the charge point takes the reservation before it answers
+    claims = driver(state).reserved_for(version, str(location["id"]), token_uid) is not None
 
     async def plug_in() -> None:
         await driver(state).start(
@@ -107,6 +142,15 @@ async def start_session(ctx: Ctx) -> Reply:
             authorization_reference=body.get("authorization_reference"),
         )
 
+    async def claim() -> str | None:
+        try:
+            await plug_in()
+        except SimulationError:
+            return "FAILED"  # the reservation ended meanwhile
+        return None
+
+    if claims:
+        return answer(ctx, "ACCEPTED", then="ACCEPTED", before=claim)
     return answer(ctx, "ACCEPTED", then="ACCEPTED", after=plug_in)
 
 
@@ -130,10 +174,10 @@ def _reservations(ctx: Ctx) -> str:
 
 
 async def reserve_now(ctx: Ctx) -> Reply:
-    location, evse, _ = _place(ctx)
+    location, evse, connector = _place(ctx)
     if location is None:
         return unknown_location(ctx)
-    if ctx.body.get("evse_uid") and evse is None:
+    if evse is None or connector is None:
         return answer(ctx, "REJECTED")
     party = ctx.registration.primary
     reservation_id = str(ctx.body["reservation_id"])
@@ -141,7 +185,35 @@ async def reserve_now(ctx: Ctx) -> Reply:
     ctx.state.store.put(
         _reservations(ctx), party.country_code, party.party_id, reservation_id, dict(ctx.body)
     )
-    return answer(ctx, "ACCEPTED", then="ACCEPTED")
+    if ctx.version is VersionNumber.V2_1_1:  # no RESERVATION session status in 2.1.1
+        return answer(ctx, "ACCEPTED", then="ACCEPTED")
+    until = parse_datetime(str(ctx.body.get("expiry_date")), lenient=True).value
+    if until is None:
+        return answer(ctx, "REJECTED")
+    state, version, registration, body = ctx.state, ctx.version, ctx.registration, ctx.body
+    url = str(body["response_url"])
+
+    async def book() -> str | None:
+        try:
+            await driver(state).reserve(
+                version,
+                registration,
+                party=(party.country_code, party.party_id),
+                reservation_id=reservation_id,
+                location=location,
+                evse_uid=str(evse["uid"]),
+                connector_id=str(connector["id"]),
+                token=body["token"],
+                until=until,
+                response_url=url,
+                authorization_reference=body.get("authorization_reference"),
+            )
+        except SimulationError:
+            return "REJECTED"  # the charge point could not take it
+        return None
+
+    # the reservation is made (and its Session pushed) before ACCEPTED is reported
+    return answer(ctx, "ACCEPTED", then="ACCEPTED", before=book)
 
 
 async def cancel_reservation(ctx: Ctx) -> Reply:
@@ -150,7 +222,34 @@ async def cancel_reservation(ctx: Ctx) -> Reply:
     known = ctx.state.store.delete(
         _reservations(ctx), party.country_code, party.party_id, reservation_id
     )
-    return answer(ctx, "ACCEPTED", then="ACCEPTED" if known else "UNKNOWN_RESERVATION")
+    sessions = driver(ctx.state)
+    booked = sessions.reservation(ctx.version, (party.country_code, party.party_id), reservation_id)
+    if booked is None:
+        return answer(ctx, "ACCEPTED", then="ACCEPTED" if known else "UNKNOWN_RESERVATION")
+
+    async def release() -> None:
+        await sessions.end_reservation(booked)
+
+    return answer(ctx, "ACCEPTED", then="ACCEPTED", before=release)
+
+
+async def cancel_by_cpo(
+    state: MockState, version: VersionNumber, reservation_id: str
+) -> dict[str, Any]:
+    """The CPO cancels an open reservation: CANCELED_RESERVATION is POSTed to the ReserveNow's
+    ``response_url`` (``mod_commands`` §Flow, REQ-CMD-018), then its Session ends COMPLETED.
+    Returns that Session."""
+    sessions = driver(state)
+    booked = sessions.find_reservation(version, reservation_id)
+    if booked is None:
+        raise SimulationError(f"no open reservation {reservation_id!r} in OCPI {version}")
+    found = state.partners.get(booked.registration_id) if booked.registration_id else None
+    registration = found or state.partners.only()
+    party = booked.party
+    state.store.delete(f"{version}/reservations", party[0], party[1], booked.reservation_id)
+    if registration is not None:
+        await post_result(state, registration, version, booked.response_url, "CANCELED_RESERVATION")
+    return await sessions.end_reservation(booked)
 
 
 async def unlock_connector(ctx: Ctx) -> Reply:

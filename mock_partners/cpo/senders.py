@@ -2,7 +2,8 @@
 
 Lists are paginated (REQ-LOC-001, REQ-SES-001, REQ-CDR-001, REQ-TAR-001); a Location, EVSE
 or Connector is read by id (REQ-LOC-002; unknown -> 404, REQ-TF-014); charging preferences
-are answered per ``mod_sessions`` §ChargingPreferencesResponse (REQ-SES-002/003).
+are answered per ``mod_sessions`` §ChargingPreferencesResponse (REQ-SES-002/003): ACCEPTED
+for a ProfileType whose TariffType the session's Connector has a Tariff of (REQ-SES-024).
 """
 
 from __future__ import annotations
@@ -77,7 +78,17 @@ async def put_charging_preferences(ctx: Ctx) -> Reply:
         return fail(
             2001, "the EVSE of this session does not take charging preferences", http_status=404
         )
-    return ok("ACCEPTED")
+    # a ProfileType is supported where the Connector has a Tariff of its type (REQ-SES-024)
+    connector = find_connector(evse, str(session.get("connector_id", "")))
+    tariffs = ctx.state.catalog(ctx.version, TARIFFS)
+    types: set[str] = set()
+    for tariff_id in (connector or {}).get("tariff_ids") or []:
+        tariff = tariffs.get(str(tariff_id))
+        if tariff is not None:
+            types.add(str(tariff.get("type") or "REGULAR"))
+    profile = str(ctx.body.get("profile_type"))
+    wanted = profile if profile == "REGULAR" else f"PROFILE_{profile}"
+    return ok("ACCEPTED" if wanted in types else "PROFILE_TYPE_NOT_SUPPORTED")
 
 
 def sender_ops(version: VersionNumber) -> list[Op]:

@@ -4,10 +4,11 @@
 an unknown token gets HTTP 404 with status 2004 and no data (REQ-TOK-009, AMB-29 strict;
 2.1.1 has no 2004 and gets 404 with 2000, REQ-211-028); a known one gets an
 AuthorizationInfo with ``allowed`` and the complete token (REQ-TOK-011), ALLOWED for a valid
-token and BLOCKED otherwise, as a normal 200/1000 answer (REQ-TOK-020). With LocationReferences
-the answer names only EVSEs the eMSP knows at that Location (or echoes them when it does not
-know the Location; REQ-TOK-012). Opening hours and EVSE status are never considered
-(REQ-TOK-013).
+token and BLOCKED otherwise, as a normal 200/1000 answer (REQ-TOK-020). A token restricted to
+one Location through the control API needs LocationReferences (else 2002, REQ-TOK-010) and is
+NOT_ALLOWED elsewhere. With LocationReferences the answer names only EVSEs the eMSP knows at
+that Location (or echoes them when it does not know the Location; REQ-TOK-012). Opening hours
+and EVSE status are never considered (REQ-TOK-013).
 """
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ from mock_partners.store import Doc
 
 TOKENS = ModuleID.TOKENS
 SENDER = InterfaceRole.SENDER
+RESTRICTIONS = "token-restrictions"
+"""Store kind of Token restrictions (``/_mock/tokens/{uid}/restrict``): key -> {location_id}."""
+
+
+def restricted_to(ctx: Ctx, uid: str, kind: str | None) -> str | None:
+    """The only Location where a restricted Token may be used (None: not restricted)."""
+    found = ctx.state.store.get(RESTRICTIONS, "", "", f"{ctx.version}\t{uid}\t{kind or 'RFID'}")
+    return str(found["location_id"]) if found else None
 
 
 async def list_tokens(ctx: Ctx) -> Reply:
@@ -68,6 +77,11 @@ async def authorize(ctx: Ctx) -> Reply:
         code = 2000 if ctx.version is VersionNumber.V2_1_1 else 2004
         return fail(code, f"unknown token {uid!r}", http_status=404)
     allowed = "ALLOWED" if token.get("valid") else "BLOCKED"
+    where = restricted_to(ctx, str(token.get("uid", uid)), kind or str(token.get("type", "RFID")))
+    if where is not None and not isinstance(ctx.body, dict):
+        return fail(2002, f"token {uid!r} is only valid at some Locations: send LocationReferences")
+    if where is not None and isinstance(ctx.body, dict) and ctx.body.get("location_id") != where:
+        allowed = "NOT_ALLOWED" if allowed == "ALLOWED" else allowed
     info: dict[str, Any] = {"allowed": allowed}
     if ctx.version is not VersionNumber.V2_1_1:
         info["token"] = token

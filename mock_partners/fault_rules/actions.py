@@ -128,6 +128,8 @@ def apply_to_response(
     """What the mock sends instead of (``status``, ``headers``, ``body``)."""
     headers = list(headers)
     kind = action.kind
+    if kind == "behaviour":
+        return _unchanged(status, headers, body, f"quirk {action.param('quirk')}: in the handler")
     if kind in REQUEST_ONLY:
         return _unchanged(status, headers, body, f"{kind} applies to requests only")
     if kind == "delay":
@@ -302,6 +304,8 @@ def apply_to_request(
     headers = list(headers)
     base = Mutated(None, headers, body, method=method, url=url)
     kind = action.kind
+    if kind == "behaviour":
+        return replace(base, applied=False, note=f"quirk {action.param('quirk')}: in the code")
     if kind in RESPONSE_ONLY:
         return replace(base, applied=False, note=f"{kind} applies to responses only")
     if kind == "delay":

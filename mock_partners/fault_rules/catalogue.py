@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from harness.billing.exercise import MISTAKES
+from harness.billing.features import FEATURE_REQS
 from mock_partners.fault_rules.model import FaultAction, FaultMatch, FaultRule, FaultScope
 
 __all__ = ["FAULT_CATALOGUE", "catalogue_entry"]
@@ -237,6 +239,37 @@ def _entries() -> dict[str, list[FaultRule]]:
             method="GET",
         ),
     )
+    # 8, 9 -- a CDR billed under one wrong reading of a billing rule (harness.billing.exercise)
+    for rule_id, mistake, what in (
+        ("pitfall-09-restrictions-in-utc", "utc_time", "evaluates time/date/day restrictions in "
+         "UTC"),
+        ("pitfall-09-restrictions-ored", "restrictions_or", "OR-s the restrictions of an element"),
+        ("pitfall-09-inclusive-end", "inclusive_end", "treats end_time/end_date/max_* as "
+         "inclusive"),
+        ("pitfall-09-kwh-ignored", "ignore_kwh", "ignores min_kwh/max_kwh"),
+        ("pitfall-09-power-ignored", "ignore_power", "ignores current/power restrictions"),
+        ("pitfall-09-duration-ignored", "ignore_duration", "ignores min/max_duration"),
+        ("pitfall-09-reservation-expires-ignored", "ignore_reservation_expires",
+         "ignores RESERVATION_EXPIRES elements"),
+        ("pitfall-08-step-size-ignored", "ignore_step_size", "ignores step_size"),
+        ("pitfall-08-min-price-ignored", "ignore_min_price", "ignores min_price"),
+        ("pitfall-08-max-price-ignored", "ignore_max_price", "ignores max_price"),
+        ("pitfall-08-periods-not-split", "no_period_split",
+         "does not start a ChargingPeriod where the price changes"),
+    ):  # fmt: skip
+        add(
+            rule_id,
+            _rule(
+                rule_id,
+                f"Pitfall {int(rule_id[8:10])}: the CPO {what} when billing; every CDR whose "
+                f"price that changes is re-priced that way, totals rewritten "
+                f"({FEATURE_REQS[MISTAKES[mistake]]}, REQ-CDR-025).",
+                "misprice_cdr",
+                {"mistake": mistake},
+                direction=None,
+                module="cdrs",
+            ),
+        )
     # 10 -- command callbacks
     add(
         "pitfall-10-command-callback-late",

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 from harness.errors import UsageError
 from harness.ocpi import format_datetime, parse_datetime
 from harness.schemas.mutations import mutations
+from mock_partners.fault_rules.mispricing import misprice_cdr
 from mock_partners.fault_rules.model import FaultAction
 
 __all__ = [
@@ -232,6 +233,19 @@ def _wrong_cdr_total(doc: Any, action: FaultAction, ctx: Ctx) -> DocResult:
     return doc, f"total_cost of {len(cdrs)} CDR(s) changed by {amount}"
 
 
+def _misprice_cdr(doc: Any, action: FaultAction, ctx: Ctx) -> DocResult:
+    mistake = action.param("mistake")
+    cdrs = (
+        [doc] if _is_cdr(doc) else [d for d in doc if _is_cdr(d)] if isinstance(doc, list) else []
+    )
+    if not cdrs:
+        return "no CDR in the message"
+    changed = sum(misprice_cdr(c, mistake, ctx.version, action.param("time_zone")) for c in cdrs)
+    if not changed:
+        return f"{mistake} changes the price of none of the {len(cdrs)} CDR(s)"
+    return doc, f"{changed} of {len(cdrs)} CDR(s) billed with the mistake {mistake}"
+
+
 def _lowercase_ids(doc: Any, action: FaultAction, ctx: Ctx) -> DocResult:
     n = 0
     for node in _walk(doc):
@@ -297,6 +311,7 @@ DOC_ACTIONS: dict[str, DocFn] = {
     "set_field": _set_field,
     "wrap_in_list": _wrap_in_list,
     "wrong_cdr_total": _wrong_cdr_total,
+    "misprice_cdr": _misprice_cdr,
     "lowercase_ids": _lowercase_ids,
     "coordinates_precision": _coordinates,
     "stale_parent_last_updated": _stale_parent,

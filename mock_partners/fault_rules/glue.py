@@ -34,6 +34,7 @@ from mock_partners.fault_rules.actions import Mutated, apply_to_request, apply_t
 from mock_partners.fault_rules.plan import FaultPlan
 
 __all__ = [
+    "QUIRK_SCOPE_KEY",
     "AsyncFaultTransport",
     "ConnectionDropped",
     "FaultMiddleware",
@@ -44,6 +45,8 @@ __all__ = [
 ]
 
 ModuleOf = Callable[[str], str | None]
+QUIRK_SCOPE_KEY = "ocpi_mock_quirk"
+"""The ASGI scope key where a fired ``behaviour`` rule leaves its quirk for the handler."""
 ObjectOf = Callable[[str | None, str, str], str | None]  # (module, method, path) -> name
 
 _VERSION = re.compile(r"/(2\.[0-9](?:\.[0-9])?)(?:/|$)")
@@ -182,6 +185,10 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         action = rule.action
+        if action.kind == "behaviour":  # the handler reads it (mock_partners.quirks)
+            scope[QUIRK_SCOPE_KEY] = str(action.param("quirk"))
+            await self.app(scope, receive, send)
+            return
         if action.kind == "drop_connection" and action.param("when") == "before":
             await _drop(send)
             return

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
+from harness.billing.exercise import MISTAKES
 from harness.errors import UsageError
 
 __all__ = [
@@ -114,6 +115,7 @@ PAGINATION_VARIANTS = (
     "link_drops_filters",
 )
 ENVELOPE_FIELDS = ("status_code", "timestamp", "status_message", "data")
+MISTAKE_NAMES = tuple(MISTAKES)  # misprice_cdr: the wrong billing readings
 
 ACTION_KINDS: Mapping[str, Mapping[str, ParamSpec]] = MappingProxyType(
     {
@@ -171,6 +173,12 @@ ACTION_KINDS: Mapping[str, Mapping[str, ParamSpec]] = MappingProxyType(
                 default="both",
             ),
         },
+        "misprice_cdr": {
+            "mistake": ParamSpec(
+                _one_of(*MISTAKE_NAMES), "one of " + ", ".join(MISTAKE_NAMES), True
+            ),
+            "time_zone": ParamSpec(_opt(_string), "an IANA time zone or null"),
+        },
         "missing_envelope_fields": {
             "fields": ParamSpec(
                 _fields(ENVELOPE_FIELDS),
@@ -204,6 +212,10 @@ ACTION_KINDS: Mapping[str, Mapping[str, ParamSpec]] = MappingProxyType(
         },
         "date_filter_violation": {},
         "stale_parent_last_updated": {},
+        # wrong protocol behaviour played by the mock's own code (mock_partners.quirks)
+        "behaviour": {
+            "quirk": ParamSpec(_string, "the name of a behaviour quirk of the mock", True)
+        },
         "mangle_url": {
             "variant": ParamSpec(
                 _one_of("double_slash", "add_trailing_slash", "drop_trailing_slash"),

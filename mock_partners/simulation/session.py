@@ -1,5 +1,10 @@
 """One simulated charging session: PENDING -> ACTIVE (charging, then parking) -> COMPLETED.
 
+A session made by a reservation starts in RESERVATION instead (``mod_sessions`` §Reservation):
+claimed by a start with the same token it becomes ACTIVE after the activation delay; unclaimed
+at ``reserved_until`` it ends COMPLETED with no charging (``expired``); cancelled, it ends
+COMPLETED at once.
+
 Time advances in whole seconds. While charging, the power is sampled every
 :data:`SAMPLE_SECONDS` (like a meter) and held in between, so energy is linear inside a sample and
 every energy threshold (a tariff's min/max_kwh, the battery getting full) has an exact crossing
@@ -23,7 +28,7 @@ __all__ = ["SAMPLE_SECONDS", "Period", "SimSession"]
 
 SAMPLE_SECONDS = 60
 Phase = Literal["charging", "parking"]
-Status = Literal["PENDING", "ACTIVE", "COMPLETED", "INVALID"]
+Status = Literal["PENDING", "RESERVATION", "ACTIVE", "COMPLETED", "INVALID"]
 _EPS_WH = 1e-6
 
 
@@ -74,6 +79,7 @@ class SimSession:
         created_at: datetime,
         activate_at: datetime,
         owner: tuple[str, str] = ("NL", "CPO"),
+        reserved_until: datetime | None = None,
     ) -> None:
         self.id = session_id
         self.owner = owner  # (country_code, party_id) of the CPO
@@ -90,7 +96,10 @@ class SimSession:
         self.meter_id = meter_id
         self.created_at = created_at
         self.activate_at = activate_at
-        self.status: Status = "PENDING"
+        self.status: Status = "PENDING" if reserved_until is None else "RESERVATION"
+        self.reserved_until = reserved_until
+        self.claimed = False  # a reservation claimed by a start with its token
+        self.expired = False  # a reservation that ran out unused
         self.zone = ZoneInfo(str(location.get("time_zone") or "UTC"))
         self.marks = TariffMarks.of(tariff)
         self.stop_at: datetime | None = None
@@ -135,13 +144,42 @@ class SimSession:
     def ended(self) -> bool:
         return self.status in ("COMPLETED", "INVALID")
 
+    @property
+    def activated(self) -> bool:
+        """Whether the session ever became ACTIVE (its start_date_time is the activation)."""
+        return self.status == "ACTIVE" or bool(self.periods) or self.open is not None
+
     # -- driving ---------------------------------------------------------------------------
+
+    def claim(self, at: datetime, delay: int) -> None:
+        """The reserved vehicle arrives: ACTIVE ``delay`` seconds after ``at``."""
+        if self.status != "RESERVATION" or self.claimed:
+            raise ValueError(f"session {self.id} is not an open reservation")
+        self.advance(at)  # it may have run out already
+        if self.status != "RESERVATION":
+            raise ValueError(f"the reservation of session {self.id} has ended")
+        self.claimed = True
+        self.activate_at = at + timedelta(seconds=delay)
+        self._next_sample = self.activate_at
+
+    def reschedule(self, until: datetime) -> None:
+        """A replacing reservation: the open reservation now runs until ``until``."""
+        if self.status != "RESERVATION":
+            raise ValueError(f"session {self.id} is not an open reservation")
+        self.reserved_until = until
+        if not self.claimed:
+            self.activate_at = until
 
     def request_stop(self, at: datetime) -> None:
         """End the session at ``at`` (simulated up to there now; events at the next tick)."""
         if self.stop_at is not None or self.ended:
             return
         at = max(at, self.t)
+        if self.status == "RESERVATION":  # cancelled before any charging: nothing was used
+            self.stop_at = at
+            self.t = at
+            self.status = "COMPLETED"
+            return
         if self.status == "PENDING" and at <= self.activate_at:
             self.stop_at = at
             self.t = at
@@ -154,7 +192,14 @@ class SimSession:
         """Simulate up to ``to`` (whole seconds; never beyond a requested stop)."""
         if self.ended:
             return
-        if self.status == "PENDING":
+        if self.status == "RESERVATION" and not self.claimed:
+            assert self.reserved_until is not None
+            if to >= self.reserved_until:  # ran out unused (REQ-SES-018)
+                self.stop_at = self.t = self.reserved_until
+                self.expired = True
+                self.status = "COMPLETED"
+            return
+        if self.status in ("PENDING", "RESERVATION"):
             if to < self.activate_at:
                 return
             self._activate()

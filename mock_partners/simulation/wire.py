@@ -22,7 +22,13 @@ from harness.billing import Amount, PriceReport, price
 from harness.ocpi.timestamps import format_datetime
 from mock_partners.simulation.session import Period, SimSession
 
-__all__ = ["cdr_object", "price_of", "session_object"]
+__all__ = [
+    "cdr_object",
+    "price_of",
+    "reservation_cdr_object",
+    "reservation_priced",
+    "session_object",
+]
 
 MONEY_FIELDS = (
     "total_cost",
@@ -164,12 +170,13 @@ def price_of(sim: SimSession, doc: dict[str, Any]) -> PriceReport:
         doc,
         time_zone=str(sim.location.get("time_zone") or "UTC"),
         version=sim.version,
+        reservation_expired=sim.expired,
     )
 
 
 def _running_cost(sim: SimSession, now: datetime) -> Any:
     """What the session has cost so far (closed periods and the one in progress)."""
-    if sim.tariff is None or sim.status == "PENDING":
+    if sim.tariff is None or not sim.activated:
         return None
     periods = list(sim.periods)
     snapshot = sim.open_snapshot()
@@ -194,7 +201,8 @@ def _running_cost(sim: SimSession, now: datetime) -> Any:
 def session_object(sim: SimSession, now: datetime) -> dict[str, Any]:
     """The full Session wire object as of ``now``."""
     v = sim.version
-    start = sim.created_at if sim.status == "PENDING" else sim.activate_at
+    # PENDING / RESERVATION: the creation time; from ACTIVE on, the activation (REQ-SES-015)
+    start = sim.activate_at if sim.activated else sim.created_at
     end = sim.stop_at if sim.ended else None
     kwh = _num(_q_kwh(sim.energy_wh))
     cost = _running_cost(sim, now)
@@ -341,3 +349,70 @@ def cdr_object(sim: SimSession, cdr_id: str, now: datetime) -> dict[str, Any]:
         cdr["total_reservation_cost"] = totals["total_reservation_cost"]
     cdr["last_updated"] = format_datetime(now)
     return cdr
+
+
+def reservation_priced(sim: SimSession) -> bool:
+    """Whether the session's tariff prices reservations (elements restricted to RESERVATION or
+    RESERVATION_EXPIRES; 2.2+ only), so that an unused reservation gets a CDR."""
+    if sim.version == "2.1.1" or sim.tariff is None:
+        return False
+    return any(
+        (element.get("restrictions") or {}).get("reservation")
+        in ("RESERVATION", "RESERVATION_EXPIRES")
+        for element in sim.tariff.get("elements") or []
+    )
+
+
+def reservation_cdr_object(sim: SimSession, cdr_id: str, now: datetime) -> dict[str, Any]:
+    """The CDR of a reservation that ran out unused (``mod_sessions`` §Reservation: a CDR just
+    for the costs of the reservation): one RESERVATION_TIME period, priced by the engine with
+    the RESERVATION_EXPIRES elements applying."""
+    assert sim.stop_at is not None
+    assert sim.tariff is not None
+    seconds = (sim.stop_at - sim.created_at).total_seconds()
+    period: dict[str, Any] = {
+        "start_date_time": format_datetime(sim.created_at),
+        "dimensions": [{"type": "RESERVATION_TIME", "volume": _num(_q_hours(seconds))}],
+        "tariff_id": sim.tariff["id"],
+    }
+    cdr: dict[str, Any] = {
+        "country_code": sim.owner[0],
+        "party_id": sim.owner[1],
+        "id": cdr_id,
+        "start_date_time": format_datetime(sim.created_at),
+        "end_date_time": format_datetime(sim.stop_at),
+        "session_id": sim.id,
+        "cdr_token": _cdr_token(sim),
+        "auth_method": _auth_method(sim),
+    }
+    if sim.authorization_reference is not None:
+        cdr["authorization_reference"] = sim.authorization_reference
+    cdr.update(cdr_location=_cdr_location(sim), meter_id=sim.meter_id, currency=sim.currency)
+    cdr["tariffs"] = [copy.deepcopy(sim.tariff)]
+    cdr["charging_periods"] = [period]
+    report = price_of(sim, cdr)
+    vat = _uniform_vat(sim.tariff)
+    for name in MONEY_FIELDS:
+        amount = report.rounded(name)
+        if amount is not None:
+            cdr[name] = _price_json(sim.version, amount, vat)
+    if "total_cost" not in cdr:
+        cdr["total_cost"] = _price_json(sim.version, Amount(Decimal(0), Decimal(0)), None)
+    cdr["total_energy"] = 0
+    cdr["total_time"] = _num(report.total_time.quantize(_HOURS, rounding=ROUND_HALF_UP))
+    cdr["total_parking_time"] = 0
+    cdr["last_updated"] = format_datetime(now)
+    return _ordered(cdr)
+
+
+_CDR_ORDER = (
+    "country_code", "party_id", "id", "start_date_time", "end_date_time", "session_id",
+    "cdr_token", "auth_method", "authorization_reference", "cdr_location", "meter_id",
+    "currency", "tariffs", "charging_periods", "total_cost", "total_fixed_cost",
+    "total_energy", "total_energy_cost", "total_time", "total_time_cost",
+    "total_parking_time", "total_parking_cost", "total_reservation_cost", "last_updated",
+)  # fmt: skip
+
+
+def _ordered(cdr: dict[str, Any]) -> dict[str, Any]:
+    return {key: cdr[key] for key in _CDR_ORDER if key in cdr}

@@ -635,3 +635,32 @@ def test_outbound_transport_applies_request_rules() -> None:
     assert json.loads(seen[1].content)["party_id"] == "ZZZ"
     assert seen[1].headers["authorization"] == f"Token {token}"  # times=1
     assert len(seen) == 2 and [f.rule_id for f in plan.fired] == ["enc", "owner", "gone"]
+
+
+def test_a_behaviour_rule_changes_no_message() -> None:
+    """A ``behaviour`` quirk is played by the mock's handler (mock_partners.quirks); the
+    message mutators leave the exchange alone and say so."""
+    action = FaultAction("behaviour", {"quirk": "skip_discovery"})
+    body = b'{"status_code": 1000, "timestamp": "2026-03-01T12:00:00Z", "data": {}}'
+    out = apply_to_response(action, status=200, headers=[], body=body, version="2.2.1",
+                            object_name="Credentials")  # fmt: skip
+    assert (out.status, out.body, out.applied) == (200, body, False)
+    assert "skip_discovery" in out.note
+    sent = apply_to_request(action, method="PUT", url="http://p/credentials", headers=[],
+                            body=b"{}", version="2.2.1")  # fmt: skip
+    assert (sent.url, sent.body, sent.applied) == ("http://p/credentials", b"{}", False)
+
+
+def test_misprice_cdr_bills_the_cdrs_of_a_page_under_a_wrong_reading() -> None:
+    from tests.mock_partners.test_billing_history import history
+
+    page = history("2.2.1")
+    out, parsed = _respond("misprice_cdr", page, object_name="CDR", mistake="ignore_min_price")
+    assert out.applied and "1 of" in out.note
+    changed = [c for c, o in zip(parsed["data"], page, strict=True) if c != json.loads(
+        json.dumps(o))]  # fmt: skip
+    assert len(changed) == 1 and changed[0]["total_cost"]["excl_vat"] < 2
+    out, _ = _respond("misprice_cdr", mistake="utc_time")  # a Location: nothing to change
+    assert not out.applied
+    with pytest.raises(FaultRuleError):
+        FaultAction.from_json({"kind": "misprice_cdr", "mistake": "no_such_mistake"}, "/action")
