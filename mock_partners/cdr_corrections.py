@@ -20,18 +20,10 @@ from starlette.responses import Response
 from harness.ocpi import ModuleID, Role, VersionNumber, format_datetime
 from mock_partners.control_common import ControlError, admin_state, json_body, pick_version, reply
 from mock_partners.push import PushError, push
+from mock_partners.simulation.wire import MONEY_FIELDS
 from mock_partners.state import MockState
 
 __all__ = ["correct_cdr", "credit_of", "post_cdr_correct"]
-
-MONEY_FIELDS = (
-    "total_cost",
-    "total_fixed_cost",
-    "total_energy_cost",
-    "total_time_cost",
-    "total_parking_cost",
-    "total_reservation_cost",
-)
 
 
 def _negate_number(value: Any) -> Any:

@@ -21,6 +21,7 @@ from harness.billing.exercise import MISTAKES, looks_like_expired_reservation, m
 from harness.billing.exercise import merge_price_changes as price_change_periods
 from harness.errors import HarnessError
 from mock_partners.seed.countries import COUNTRIES
+from mock_partners.simulation.wire import json_number, price_json
 
 __all__ = ["misprice_cdr", "zone_of"]
 
@@ -44,10 +45,6 @@ def zone_of(cdr: Mapping[str, Any]) -> str | None:
     return country.zone_at(longitude)
 
 
-def _num(value: Decimal) -> float | int:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def _vat(cdr: Mapping[str, Any]) -> float | None:
     rates = {
         pc.get("vat")
@@ -56,27 +53,6 @@ def _vat(cdr: Mapping[str, Any]) -> float | None:
         for pc in e.get("price_components") or []
     }
     return rates.pop() if len(rates) == 1 and None not in rates else None
-
-
-def _price(version: str, amount: Amount, vat: float | None) -> Any:
-    excl, incl = amount
-    if excl is None:
-        excl, incl = (incl if incl is not None else Decimal(0)), None
-    if version == "2.1.1":
-        return _num(excl)
-    if version == "2.2.1":
-        out: dict[str, Any] = {"excl_vat": _num(excl)}
-        if incl is not None:
-            out["incl_vat"] = _num(incl)
-        return out
-    price: dict[str, Any] = {"before_taxes": _num(excl)}
-    if incl is not None and incl != excl:
-        tax: dict[str, Any] = {"name": "VAT"}
-        if vat is not None:
-            tax["percentage"] = vat
-        tax["amount"] = _num(incl - excl)
-        price["taxes"] = [tax]
-    return price
 
 
 def _merge_dimensions(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -90,7 +66,7 @@ def _merge_dimensions(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[
         if not isinstance(x, int | float) or not isinstance(y, int | float):
             continue
         if kind in _SUMMED:
-            same["volume"] = _num(Decimal(str(x)) + Decimal(str(y)))
+            same["volume"] = json_number(Decimal(str(x)) + Decimal(str(y)))
         elif kind.startswith("MIN_"):
             same["volume"] = min(x, y)
         elif kind.startswith("MAX_"):
@@ -133,9 +109,9 @@ def misprice_cdr(cdr: dict[str, Any], mistake: str, version: str, time_zone: str
         amount = wrong.rounded(name)
         if amount is None:
             if name in cdr and name != "total_cost":
-                cdr[name] = _price(version, Amount(Decimal(0), Decimal(0)), vat)
+                cdr[name] = price_json(version, Amount(Decimal(0), Decimal(0)), vat)
             continue
-        cdr[name] = _price(version, amount, vat)
+        cdr[name] = price_json(version, amount, vat)
     if feature == "price_changes":
         _merge_periods(cdr, price_change_periods(ref))
     return True

@@ -23,7 +23,10 @@ from harness.ocpi.timestamps import format_datetime
 from mock_partners.simulation.session import Period, SimSession
 
 __all__ = [
+    "MONEY_FIELDS",
     "cdr_object",
+    "json_number",
+    "price_json",
     "price_of",
     "reservation_cdr_object",
     "reservation_priced",
@@ -50,13 +53,13 @@ def _q_hours(seconds: float) -> Decimal:
     return (Decimal(round(seconds)) / 3600).quantize(_HOURS, rounding=ROUND_DOWN)
 
 
-def _num(value: Decimal) -> float | int:
+def json_number(value: Decimal) -> float | int:
     as_float = float(value)
     return int(as_float) if as_float == int(as_float) else as_float
 
 
 def _round(value: float, places: int) -> float | int:
-    return _num(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
+    return json_number(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
 
 
 def _dims(p: Period, sim: SimSession, *, for_cdr: bool) -> list[dict[str, Any]]:
@@ -65,15 +68,18 @@ def _dims(p: Period, sim: SimSession, *, for_cdr: bool) -> list[dict[str, Any]]:
     hours = _q_hours((p.end - start).total_seconds()) - _q_hours((p.start - start).total_seconds())
     v = sim.version
     if p.phase == "parking":
-        dims = [{"type": "PARKING_TIME", "volume": _num(hours)}]
+        dims = [{"type": "PARKING_TIME", "volume": json_number(hours)}]
         if not for_cdr and v != "2.1.1":
             dims.append({"type": "STATE_OF_CHARGE", "volume": _round(p.soc_end * 100, 1)})
         return dims
     energy = _q_kwh(p.energy_end_wh) - _q_kwh(p.energy_start_wh)
-    dims = [{"type": "ENERGY", "volume": _num(energy)}, {"type": "TIME", "volume": _num(hours)}]
+    dims = [
+        {"type": "ENERGY", "volume": json_number(energy)},
+        {"type": "TIME", "volume": json_number(hours)},
+    ]
     if v != "2.1.1" and p.power_min_w is not None and p.power_max_w is not None:
-        dims.append({"type": "MIN_POWER", "volume": _num(Decimal(p.power_min_w) / 1000)})
-        dims.append({"type": "MAX_POWER", "volume": _num(Decimal(p.power_max_w) / 1000)})
+        dims.append({"type": "MIN_POWER", "volume": json_number(Decimal(p.power_min_w) / 1000)})
+        dims.append({"type": "MAX_POWER", "volume": json_number(Decimal(p.power_max_w) / 1000)})
     if p.current_min_a is not None and p.current_max_a is not None:
         dims.append({"type": "MIN_CURRENT", "volume": _round(p.current_min_a, 1)})
         dims.append({"type": "MAX_CURRENT", "volume": _round(p.current_max_a, 1)})
@@ -132,24 +138,24 @@ def _cdr_token(sim: SimSession) -> dict[str, Any]:
     }
 
 
-def _price_json(version: str, amount: Amount, vat: float | None) -> Any:
+def price_json(version: str, amount: Amount, vat: float | None) -> Any:
     excl, incl = amount
     if excl is None:  # 2.3.0 tax included and no vat given: before-tax unknown (AMB-26)
         excl = incl if incl is not None else Decimal(0)
         incl = None
     if version == "2.1.1":
-        return _num(excl)
+        return json_number(excl)
     if version == "2.2.1":
-        out: dict[str, Any] = {"excl_vat": _num(excl)}
+        out: dict[str, Any] = {"excl_vat": json_number(excl)}
         if incl is not None:
-            out["incl_vat"] = _num(incl)
+            out["incl_vat"] = json_number(incl)
         return out
-    price_obj: dict[str, Any] = {"before_taxes": _num(excl)}
+    price_obj: dict[str, Any] = {"before_taxes": json_number(excl)}
     if incl is not None and incl != excl:
         tax: dict[str, Any] = {"name": "VAT"}
         if vat is not None:
             tax["percentage"] = vat
-        tax["amount"] = _num(incl - excl)
+        tax["amount"] = json_number(incl - excl)
         price_obj["taxes"] = [tax]
     return price_obj
 
@@ -195,7 +201,7 @@ def _running_cost(sim: SimSession, now: datetime) -> Any:
     report = price_of(sim, doc)
     total = report.rounded("total_cost")
     assert total is not None
-    return _price_json(sim.version, total, _uniform_vat(sim.tariff))
+    return price_json(sim.version, total, _uniform_vat(sim.tariff))
 
 
 def session_object(sim: SimSession, now: datetime) -> dict[str, Any]:
@@ -204,7 +210,7 @@ def session_object(sim: SimSession, now: datetime) -> dict[str, Any]:
     # PENDING / RESERVATION: the creation time; from ACTIVE on, the activation (REQ-SES-015)
     start = sim.activate_at if sim.activated else sim.created_at
     end = sim.stop_at if sim.ended else None
-    kwh = _num(_q_kwh(sim.energy_wh))
+    kwh = json_number(_q_kwh(sim.energy_wh))
     cost = _running_cost(sim, now)
     periods = periods_json(sim.periods, sim, for_cdr=False)
     status = sim.status
@@ -313,15 +319,17 @@ def cdr_object(sim: SimSession, cdr_id: str, now: datetime) -> dict[str, Any]:
         cdr["tariffs"] = [copy.deepcopy(sim.tariff)]
     cdr["charging_periods"] = periods
     seconds = (sim.stop_at - sim.activate_at).total_seconds()
-    total_time = _num((Decimal(int(seconds)) / 3600).quantize(_HOURS, rounding=ROUND_HALF_UP))
-    energy = _num(_q_kwh(sim.periods[-1].energy_end_wh))
+    total_time = json_number(
+        (Decimal(int(seconds)) / 3600).quantize(_HOURS, rounding=ROUND_HALF_UP)
+    )
+    energy = json_number(_q_kwh(sim.periods[-1].energy_end_wh))
     parking = sum(
         (Decimal(str(d["volume"])) for p in periods for d in p["dimensions"]
          if d["type"] == "PARKING_TIME"),
         Decimal(0),
     )  # fmt: skip
     if sim.tariff is None:
-        totals: dict[str, Any] = {"total_cost": _price_json(v, Amount(Decimal(0), Decimal(0)),
+        totals: dict[str, Any] = {"total_cost": price_json(v, Amount(Decimal(0), Decimal(0)),
                                                             None)}  # fmt: skip
     else:
         report = price_of(sim, cdr)
@@ -332,7 +340,7 @@ def cdr_object(sim: SimSession, cdr_id: str, now: datetime) -> dict[str, Any]:
                 continue
             amount = report.rounded(name)
             if amount is not None:
-                totals[name] = _price_json(v, amount, vat)
+                totals[name] = price_json(v, amount, vat)
     cdr["total_cost"] = totals["total_cost"]
     if "total_fixed_cost" in totals:
         cdr["total_fixed_cost"] = totals["total_fixed_cost"]
@@ -342,7 +350,7 @@ def cdr_object(sim: SimSession, cdr_id: str, now: datetime) -> dict[str, Any]:
     cdr["total_time"] = total_time
     if "total_time_cost" in totals:
         cdr["total_time_cost"] = totals["total_time_cost"]
-    cdr["total_parking_time"] = _num(parking)
+    cdr["total_parking_time"] = json_number(parking)
     if "total_parking_cost" in totals:
         cdr["total_parking_cost"] = totals["total_parking_cost"]
     if "total_reservation_cost" in totals:
@@ -372,7 +380,7 @@ def reservation_cdr_object(sim: SimSession, cdr_id: str, now: datetime) -> dict[
     seconds = (sim.stop_at - sim.created_at).total_seconds()
     period: dict[str, Any] = {
         "start_date_time": format_datetime(sim.created_at),
-        "dimensions": [{"type": "RESERVATION_TIME", "volume": _num(_q_hours(seconds))}],
+        "dimensions": [{"type": "RESERVATION_TIME", "volume": json_number(_q_hours(seconds))}],
         "tariff_id": sim.tariff["id"],
     }
     cdr: dict[str, Any] = {
@@ -395,11 +403,11 @@ def reservation_cdr_object(sim: SimSession, cdr_id: str, now: datetime) -> dict[
     for name in MONEY_FIELDS:
         amount = report.rounded(name)
         if amount is not None:
-            cdr[name] = _price_json(sim.version, amount, vat)
+            cdr[name] = price_json(sim.version, amount, vat)
     if "total_cost" not in cdr:
-        cdr["total_cost"] = _price_json(sim.version, Amount(Decimal(0), Decimal(0)), None)
+        cdr["total_cost"] = price_json(sim.version, Amount(Decimal(0), Decimal(0)), None)
     cdr["total_energy"] = 0
-    cdr["total_time"] = _num(report.total_time.quantize(_HOURS, rounding=ROUND_HALF_UP))
+    cdr["total_time"] = json_number(report.total_time.quantize(_HOURS, rounding=ROUND_HALF_UP))
     cdr["total_parking_time"] = 0
     cdr["last_updated"] = format_datetime(now)
     return _ordered(cdr)
