@@ -3,7 +3,7 @@
 Layers (``style-models.md`` §2.6, §5.5)::
 
     wire JSON --adapters/v2_1_1|v2_2_1|v2_3_0--> model (Tariff, SessionInput)
-        --compiled (once per tariff and policy)--> pricer (pure):
+        --compiled (once per tariff content and policy, bounded cache)--> pricer (pure):
               uniform (constant components) | ledger | walk --> steps --> costing
         --> PriceReport (exact values, JSON form, breakdown on demand) --> verify (Findings)
 

@@ -109,6 +109,7 @@ class CompiledTariff:
         "per_element",
         "phase_elements",
         "quantity",
+        "quantity_pairs",
         "simple",
         "slots",
         "tariff",
@@ -171,6 +172,12 @@ class CompiledTariff:
                 if any(not c.timed for c in e.checks)
             )
             for ph, r in enumerate(restricted)
+        )
+        # the same, one (clear, test) pair per test: an element whose first test fails has its
+        # bit cleared again by the others (no effect), and the loop has one level instead of two
+        self.quantity_pairs = tuple(
+            tuple((clear, test) for clear, tests in group for test in tests)
+            for group in self.quantity
         )
         self.by_mask: tuple[dict[int, Selection], ...] = ({}, {}, {})
         # a phase whose candidates carry no checks selects the same thing at every instant
@@ -294,11 +301,26 @@ def tax_mode(tariff: Tariff, policy: Policy) -> int:
     return NO_VAT_KNOWN
 
 
+# Compiled forms shared by equal tariffs: a verifier re-reads the same tariff JSON for every CDR
+# of an export, and each read makes a new Tariff object with an empty cache. Keyed on content:
+# the repr of the Tariff spells every value exactly (Decimal('0.30') and Decimal('0.3') differ,
+# as they would in a breakdown), so two tariffs with the same id but other content never share.
+_SHARED: dict[tuple[str, tuple[str, ...]], CompiledTariff] = {}
+_SHARED_MAX = 512  # entries before the shared cache is cleared
+
+
 def compile_tariff(tariff: Tariff, policy: Policy) -> CompiledTariff:
-    """The compiled form of ``tariff`` under ``policy`` (built once, then cached on the tariff)."""
+    """The compiled form of ``tariff`` under ``policy``: cached on the tariff, and shared with
+    tariffs of the same content (bounded)."""
     key = policy.compile_key
     compiled = tariff.cache.get(key)
     if compiled is None:
-        compiled = tariff.cache[key] = CompiledTariff(tariff, policy)
+        content = (repr(tariff), key)
+        compiled = _SHARED.get(content)
+        if compiled is None:
+            if len(_SHARED) >= _SHARED_MAX:
+                _SHARED.clear()
+            compiled = _SHARED[content] = CompiledTariff(tariff, policy)
+        tariff.cache[key] = compiled
     assert isinstance(compiled, CompiledTariff)
     return compiled

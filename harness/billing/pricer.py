@@ -5,8 +5,9 @@ a ``BillingInputError`` naming it. Two paths give the same result:
 
 - :mod:`.uniform` totals sessions whose periods are all priced by the same components (a tariff
   without restrictions that could change them) and expands the breakdown only when it is read;
-- :mod:`.ledger` walks every period but keeps per-component totals instead of lines (the common
-  case for restricted tariffs), again expanding the breakdown only when it is read;
+- :mod:`.ledger` evaluates every period in one loop that keeps per-component totals instead of
+  parts and lines (the common case for restricted tariffs), again expanding the breakdown only
+  when it is read;
 - :mod:`.walk` walks every period into priced lines (selection per dimension, boundaries inside
   periods), then :mod:`.steps` applies step_size and :mod:`.costing` turns volumes into money.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from harness.billing.compiled import compile_tariff
 from harness.billing.costing import cost_lines, finish_report
 from harness.billing.evaluation import default_tariff
 from harness.billing.ledger import ledger_applies, price_ledger
@@ -44,25 +46,27 @@ def price_session(
         raise BillingInputError("no tariff to price with: give a tariff or a CDR with tariffs")
     issues: list[Issue] = []
     default = default_tariff(tariffs, session, issues)
+    ct = compile_tariff(tariffs[default], policy)
 
     def expand() -> Detail:
         return price_walk(
             tariffs, session, tz=tz, policy=policy, reservation_expired=reservation_expired
         ).detail
 
-    report = price_uniform(
-        tariffs,
-        session,
-        default,
-        issues,
-        expand,
-        tz=tz,
-        policy=policy,
-        reservation_expired=reservation_expired,
-    )
-    if report is not None:
-        return report
-    if ledger_applies(tariffs, session, policy):
+    if ct.simple is not None:  # else the uniform lane cannot apply
+        report = price_uniform(
+            tariffs,
+            session,
+            default,
+            issues,
+            expand,
+            tz=tz,
+            policy=policy,
+            reservation_expired=reservation_expired,
+        )
+        if report is not None:
+            return report
+    if ledger_applies(tariffs, session, policy, ct):
         return price_ledger(
             tariffs,
             session,

@@ -54,7 +54,8 @@ class Segments:
             if lo < instant < hi:
                 instants.add(instant)
         self.starts = [lo, *sorted(instants)]
-        self.masks: dict[tuple[int, int], int] = {}
+        # per phase: segment index -> mask of the elements whose timed tests pass there
+        self.masks: tuple[dict[int, int], ...] = ({}, {}, {})
 
     def _local_marks(self, lo: datetime, hi: datetime, out: set[datetime]) -> None:
         """The UTC instants of the tariff's local time-of-day marks strictly inside (lo, hi)."""
@@ -89,13 +90,13 @@ class Segments:
 
     def mask(self, phase: int, k: int) -> int:
         """Restricted elements of ``phase`` whose timed tests pass in segment ``k`` (cached)."""
-        key = (phase, k)
-        mask = self.masks.get(key)
+        masks = self.masks[phase]
+        mask = masks.get(k)
         if mask is None:
             instant = self.starts[k]
             ct = self.compiled
             state = self.walk.state(ct, None, instant, instant, ZERO, ZERO)
-            mask = self.masks[key] = ct.timed_mask(phase, state)
+            mask = masks[k] = ct.timed_mask(phase, state)
         return mask
 
     def inside(self, k: int, start: datetime, end: datetime) -> list[datetime]:

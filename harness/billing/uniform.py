@@ -74,27 +74,23 @@ def price_uniform(
     bill_t, bill_p = sel[DIM_TIME] is not None, sel[DIM_PARKING] is not None
     previous = session.start
     for p in session.periods:
-        start = p.start
-        if start < previous or p.reservation_time is not None:
+        # one unpacking instead of an attribute read per field (ChargingPeriod is a NamedTuple)
+        start, e, t, k, reserve, _, _, _, _, period_tariff = p
+        if start < previous or reserve is not None:
             return None
-        if check_ids:
-            period_tariff = p.tariff_id
-            if period_tariff is not None and period_tariff != tariff_id:
-                return None
+        if check_ids and period_tariff is not None and period_tariff != tariff_id:
+            return None
         previous = start
-        e = p.energy
         if e:
             if e < 0:
                 return None  # net export: keep the line-by-line arithmetic
             energy += e
             has_e = True
-        t = p.time
         if t:
             time_ += t
             has_t = True
             if bill_t:
                 last_time_based = DIM_TIME
-        k = p.parking_time
         if k:
             parking += k
             has_p = True

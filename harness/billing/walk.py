@@ -9,8 +9,8 @@
   split, REQ-CDR-013) or, with ``restriction_split=prorate``, split with pro-rated volumes.
 - FLAT: the first FLAT that becomes active per phase, once (AMB-01), or every distinct one.
 
-Each priced quantity becomes a :class:`~harness.billing.lines.Line`, unless the walk was given a
-:class:`~harness.billing.ledger.Ledger`, which keeps per-component totals instead.
+Each priced quantity becomes a :class:`~harness.billing.lines.Line`; the ledger lane
+(:mod:`.ledger`) runs the same evaluation in one loop that keeps per-component totals instead.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from harness.billing.boundaries import Change, find_changes, split_part
@@ -60,9 +59,6 @@ from harness.billing.restrictions import EvalState
 from harness.billing.segments import Segments
 from harness.errors import BillingInputError
 
-if TYPE_CHECKING:
-    from harness.billing.ledger import Ledger
-
 __all__ = ["Volumes", "Walk"]
 
 _US = timedelta(microseconds=1)
@@ -83,7 +79,6 @@ class Walk:
         "hints",
         "index_of",
         "issues",
-        "ledger",
         "lines",
         "lo",
         "locals",
@@ -96,6 +91,7 @@ class Walk:
         "segments",
         "session",
         "start",
+        "starts",
         "tariffs",
         "tz",
     )
@@ -107,52 +103,58 @@ class Walk:
         tz: ZoneInfo | None,
         policy: Policy,
         reservation_expired: bool,
-        ledger: Ledger | None = None,
     ) -> None:
         self.tariffs = tariffs
-        self.ledger = ledger  # when set, parts go to the ledger instead of becoming lines
         self.session = session
         self.start = session.start
         self.tz = tz
         self.policy = policy
-        self.compiled = [compile_tariff(t, policy) for t in tariffs]
+        if len(tariffs) == 1:
+            self.compiled = [compile_tariff(tariffs[0], policy)]
+        else:
+            self.compiled = [compile_tariff(t, policy) for t in tariffs]
         self.issues: list[Issue] = []
-        self.parts: list[Part] = []
-        self.lines: list[Line] = []
+        # parts, lines, segments and hints belong to run(), made there (the ledger lane
+        # uses the walk's state and helpers, not its own line-by-line pass)
         self.flat_billed: set[tuple[int, object, object]] = set()
         self.every_distinct = policy.flat_mode == "every_distinct"
         self.prorate = policy.restriction_split == "prorate"
         self.parking_flat = policy.parking_flat == "parking_element"
         self.res_phase = EXPIRED if reservation_expired else RESERVATION
         self.locals: dict[datetime, datetime] = {}  # UTC instant -> local time (cache)
-        self.index_of: dict[str, int] = {}
-        for i, t in enumerate(tariffs):
-            self.index_of.setdefault(t.id, i)
+        self.index_of: dict[str, int] | None = None  # tariff id -> first index (on demand)
         self.default = default_tariff(tariffs, session, self.issues)
-        starts = [p.start for p in session.periods]
-        self.lo = min(self.start, *starts)
-        self.hi = max(session.end, *starts)
-        self.segments: dict[int, Segments] = {}
-        self.hints: dict[int, int] = {}
+        self.starts = starts = [p.start for p in session.periods]
+        self.lo = min(self.start, min(starts))
+        self.hi = max(session.end, max(starts))
         self.scratch = EvalState(self.start, _ZERO_TD, ZERO, ZERO)
+
+    def order(self) -> list[int] | range:
+        """The periods' indexes in time order (an issue when the CDR does not keep that order)."""
+        starts = self.starts
+        if starts == sorted(starts):
+            return range(len(starts))
+        self.issues.append(
+            Issue(
+                "periods_not_ordered",
+                "MUST",
+                "REQ-CDR-013",
+                "charging_periods are not ordered by start_date_time; priced in time order",
+                "/charging_periods",
+            )
+        )
+        periods = self.session.periods
+        return sorted(range(len(starts)), key=lambda k: periods[k].start)
 
     def run(self) -> None:
         session = self.session
         periods = session.periods
         n = len(periods)
-        order: list[int] | range = range(n)
-        starts = [p.start for p in periods]
-        if starts != sorted(starts):
-            self.issues.append(
-                Issue(
-                    "periods_not_ordered",
-                    "MUST",
-                    "REQ-CDR-013",
-                    "charging_periods are not ordered by start_date_time; priced in time order",
-                    "/charging_periods",
-                )
-            )
-            order = sorted(range(n), key=lambda k: periods[k].start)
+        order = self.order()
+        self.parts: list[Part] = []
+        self.lines: list[Line] = []
+        self.segments: dict[int, Segments] = {}
+        self.hints: dict[int, int] = {}
         per_period = self.policy.tariff_switch == "per_period"
         res_phase = self.res_phase
         compiled = self.compiled
@@ -165,7 +167,7 @@ class Walk:
             end = periods[order[pos + 1]].start if pos + 1 < n else session.end
             ti = self.default
             if per_period and p.tariff_id is not None:
-                ti = self._tariff_of(p, i, ti)
+                ti = self.tariff_of(p, i, ti)
             ct = compiled[ti]
             energy, time_, parking, reserve = p.energy, p.time, p.parking_time, p.reservation_time
             if reserve is None:
@@ -190,9 +192,14 @@ class Walk:
         # counting, not left as cyclic garbage for the collector (costly at high CDR rates)
         self.segments = {}
 
-    def _tariff_of(self, p: ChargingPeriod, i: int, default: int) -> int:
+    def tariff_of(self, p: ChargingPeriod, i: int, default: int) -> int:
         """The tariff of a period's ``tariff_id`` (AMB-24); unknown ids fall back to default."""
-        found = self.index_of.get(p.tariff_id)  # type: ignore[arg-type]
+        index_of = self.index_of
+        if index_of is None:
+            index_of = self.index_of = {}
+            for k, t in enumerate(self.tariffs):
+                index_of.setdefault(t.id, k)
+        found = index_of.get(p.tariff_id)  # type: ignore[arg-type]
         if found is not None:
             return found
         self.issues.append(
@@ -291,7 +298,7 @@ class Walk:
             k += 1
         self.hints[ti] = k
         if ct.has_timed:
-            mask = seg.masks.get((phase, k))
+            mask = seg.masks[phase].get(k)
             if mask is None:
                 mask = seg.mask(phase, k)
         else:
@@ -339,7 +346,7 @@ class Walk:
                 and (
                     (ct.kwh_marks and energy is not None and energy < 0)
                     or (ct.charged_marks and time_ is not None and time_ < 0)
-                    or self._moves(ct, seg, k + 1, phase, end, qmask, selection)
+                    or self.moves(ct, seg, k + 1, phase, end, qmask, selection)
                 )
             )
         ):
@@ -347,12 +354,8 @@ class Walk:
                 self, ct, seg, k, ti, phase, p, end, selection, vols, cum_kwh, charged
             )
         if not changes:
-            whole = _new(Part, (i, 0, start, end, ti, ct, phase, selection, *vols, cum_kwh,
-                                charged))  # fmt: skip
-            if self.ledger is not None:
-                self.ledger.add(whole, self)
-            else:
-                self.emit(whole)
+            self.emit(_new(Part, (i, 0, start, end, ti, ct, phase, selection, *vols, cum_kwh,
+                                  charged)))  # fmt: skip
             return
         if not self.prorate:
             self.issues.append(boundary_issue(i, changes, selection))
@@ -365,7 +368,7 @@ class Walk:
             self.emit(piece)
 
     @staticmethod
-    def _moves(
+    def moves(
         ct: CompiledTariff,
         seg: Segments,
         j: int,
@@ -376,10 +379,10 @@ class Walk:
     ) -> bool:
         """Whether a segment from ``j`` on, starting before ``end``, selects other components."""
         starts = seg.starts
-        masks = seg.masks
+        masks = seg.masks[phase]
         by_mask = ct.by_mask[phase]
         while j < len(starts) and starts[j] < end:
-            mask = masks.get((phase, j))
+            mask = masks.get(j)
             if mask is None:
                 mask = seg.mask(phase, j)
             mask &= qmask
@@ -396,9 +399,6 @@ class Walk:
         return (ti, phase, slot) not in self.flat_billed
 
     def emit(self, part: Part) -> None:
-        if self.ledger is not None:
-            self.ledger.add(part, self)
-            return
         self.parts.append(part)
         lines = self.lines
         sel = part.selection

@@ -15,7 +15,7 @@ from harness.billing.adapters.common import (
     as_mapping,
     read_component,
     read_datetime,
-    read_period,
+    read_periods,
     read_restrictions,
     read_string,
     required,
@@ -171,7 +171,7 @@ def build_session(raw: object, shape: VersionShape) -> SessionInput:
     if not periods_raw:
         raise BillingFieldError("/charging_periods", "must contain at least one ChargingPeriod")
     with_id = shape.with_tariff_id
-    periods = tuple([read_period(p, i, with_id, warnings) for i, p in enumerate(periods_raw)])
+    periods = read_periods(periods_raw, with_id, warnings)
     tariffs: tuple[Tariff, ...] = ()
     tariffs_raw = obj.get("tariffs")
     if tariffs_raw is not None:

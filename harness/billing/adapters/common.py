@@ -30,6 +30,7 @@ __all__ = [
     "read_int",
     "read_number",
     "read_period",
+    "read_periods",
     "read_restrictions",
     "read_string",
     "required",
@@ -254,6 +255,60 @@ _fromisoformat = datetime.fromisoformat
 _new = tuple.__new__
 # the same, negative where the volume must not be negative
 _FAST_SLOT = {name: -k if name in _NON_NEGATIVE else k for name, k in _SLOT_OF.items()}
+
+
+class _Unusual(Exception):
+    """Raised by the fast path of :func:`read_periods` on anything it does not take as is."""
+
+
+def _fast_periods(periods: list[object], with_tariff_id: bool) -> tuple[ChargingPeriod, ...]:
+    """Every period of well-formed input (the fast path of :func:`read_period`, in one loop):
+    each dimension type once, all known, every volume a finite Decimal, none of the time
+    volumes negative (-0 too: the checked path reads it), timestamps in the common form."""
+    out: list[ChargingPeriod] = []
+    slot_of = _SLOT_OF
+    decimal = Decimal
+    fromisoformat = _fromisoformat
+    new = _new
+    for value in periods:
+        text = value["start_date_time"]  # type: ignore[index]
+        if type(text) is not str or len(text) != 20 or text[19] != "Z" or text[10] != "T":
+            raise _Unusual
+        vals: list[object] = [None, None, None, None, None, None, None, None, None, None]
+        for dim in value["dimensions"]:  # type: ignore[index]
+            k = slot_of[dim["type"]]
+            volume = dim["volume"]
+            if type(volume) is not decimal or not volume.is_finite() or vals[k] is not None:
+                raise _Unusual  # ints, odd values, a repeated dimension: the checked path
+            vals[k] = volume
+        time_, parking, reserve = vals[2], vals[3], vals[4]
+        if (
+            (time_ is not None and time_.is_signed())  # type: ignore[attr-defined]
+            or (parking is not None and parking.is_signed())  # type: ignore[attr-defined]
+            or (reserve is not None and reserve.is_signed())  # type: ignore[attr-defined]
+        ):
+            raise _Unusual  # negative (-0 too) time volumes: the checked path reads them
+        vals[0] = fromisoformat(text)
+        if with_tariff_id:
+            tariff_id = value.get("tariff_id")  # type: ignore[attr-defined]
+            if tariff_id is not None and type(tariff_id) is not str:
+                raise _Unusual
+            vals[9] = tariff_id
+        out.append(new(ChargingPeriod, vals))
+    return tuple(out)
+
+
+def read_periods(
+    periods: list[object], with_tariff_id: bool, warnings: list[str]
+) -> tuple[ChargingPeriod, ...]:
+    """The ChargingPeriods of a CDR or Session: one loop over well-formed input, else period by
+    period through :func:`read_period` (which reads leniently where allowed, names what is
+    wrong and adds warnings)."""
+    try:
+        return _fast_periods(periods, with_tariff_id)
+    except (_Unusual, KeyError, TypeError, ValueError, AttributeError):
+        pass
+    return tuple([read_period(p, i, with_tariff_id, warnings) for i, p in enumerate(periods)])
 
 
 def read_period(
