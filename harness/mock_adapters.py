@@ -100,17 +100,19 @@ class MockPartner:
             "party_id": config.party_id,
             "role": config.role.value,
             "token_a": self.server.state.partners.token_a,
-            "tokens": self._valid_tokens(),
+            "tokens": self._tokens(valid=True),
+            "blocked_tokens": self._tokens(valid=False),
         }
 
-    def _valid_tokens(self, limit: int = 5) -> list[dict[str, object]]:
-        """A few valid Tokens this mock (an eMSP) owns and authorizes: a CPO suite pushes them
-        to the SUT and presents them at its charge points (real-time authorization)."""
+    def _tokens(self, *, valid: bool, limit: int = 5) -> list[dict[str, object]]:
+        """A few Tokens this mock (an eMSP) owns, valid ones (it authorizes them: ALLOWED) or
+        invalid ones (it answers BLOCKED): a CPO suite pushes them to the SUT and presents them
+        at its charge points (real-time authorization)."""
         try:
             page = self.server.state.catalog(self.version, "tokens").page(limit=50)
         except KeyError:
             return []
-        return [dict(t) for t in page.items if t.get("valid") is True][:limit]
+        return [dict(t) for t in page.items if t.get("valid") is valid][:limit]
 
     def module_url(self, module: str) -> str:
         return self.server.state.config.module_url(self.version, module)

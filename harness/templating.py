@@ -42,7 +42,7 @@ BUILTIN_ROOTS: Mapping[str, str] = MappingProxyType(
     {
         "self": "the harness's own party: country_code, party_id, versions_url",
         "sut": "the system under test: country_code, party_id, versions_url, role",
-        "partners": "the mock partners by name: partners.<name>.url, .versions_url",
+        "partners": "the mock partners by name: partners.<name>.url, .versions_url, .tokens, ...",
         "suite": "the running suite: id, ocpi_version, module",
         "case": "the running case: id, title",
         "run": "the run: id, seed",

@@ -255,7 +255,11 @@ async def post_present_token(request: Request) -> Response:
             state, registration, version, uid, kind, references
         )
         if asked:
-            allowed, method = bool(info and info.get("allowed") == "ALLOWED"), "AUTH_REQUEST"
+            answered = info.get("allowed") if info else None
+            allowed = answered == "ALLOWED" or (
+                answered is not None and armed_quirk(state, "ignore_rta_answer")
+            )
+            method = "AUTH_REQUEST"
         else:
             allowed, method = whitelist in ("ALLOWED", "ALLOWED_OFFLINE") and valid, "WHITELIST"
     answer: dict[str, Any] = {"allowed": allowed, "rta": asked, "rta_exchange": exchange}

@@ -34,6 +34,8 @@ Module behaviour (the hook actions of ``control_hooks.py``, the chargingprofiles
 
 * ``rta_for_always``: the mock CPO asks the eMSP in real time for ALWAYS tokens too
   (REQ-TOK-015);
+* ``ignore_rta_answer``: the mock CPO starts the session whatever AllowedType the eMSP
+  answered (BLOCKED, EXPIRED, NO_CREDIT, NOT_ALLOWED; REQ-TOK-015);
 * ``delete_removed_evse``: a removed EVSE disappears and is DELETEd at the partner
   (REQ-LOC-015);
 * ``delete_invalid_token``: an invalidated Token is DELETEd at the partner (REQ-TOK-006);
@@ -64,6 +66,7 @@ QUIRKS = frozenset(
         "registrant_keeps_token_a",
         # control_hooks.py and cpo/chargingprofiles.py (module behaviour)
         "rta_for_always",
+        "ignore_rta_answer",
         "delete_removed_evse",
         "delete_invalid_token",
         "unsolicited_active_profile",
