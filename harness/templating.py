@@ -147,8 +147,25 @@ def references(value: object) -> Iterator[Reference]:
             yield from references(item)
 
 
+_SCALARS = frozenset({str, int, bool, Decimal, type(None)})
+
+
 def freeze(value: object) -> FrozenJson:
     """A read-only deep copy of JSON data (objects become mappings, arrays tuples)."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value  # type: ignore[return-value]
+    if kind is dict:  # the common case first: JSON objects and arrays as json.loads makes them
+        scalars = _SCALARS
+        return MappingProxyType(
+            {
+                k if type(k) is str else str(k): v if type(v) in scalars else freeze(v)
+                for k, v in value.items()  # type: ignore[attr-defined]
+            }
+        )
+    if kind is list:
+        scalars = _SCALARS
+        return tuple([v if type(v) in scalars else freeze(v) for v in value])  # type: ignore[attr-defined]
     if value is None or isinstance(value, bool | int | Decimal | str):
         return value
     if isinstance(value, float):
