@@ -140,6 +140,18 @@ def run_verify_billing_list(state: CaseState, step: VerifyBillingStep) -> list[i
             findings.append(f)
     if not checked:
         raise StopCase(Outcome.SKIPPED, _skip_reason(len(cdrs), wanted, unpriced))
+    if unpriced:  # say so: a CDR the engine could not read was not verified
+        more = f" (and {len(unpriced) - _MAX_LISTED} more)" if len(unpriced) > _MAX_LISTED else ""
+        findings.append(
+            Finding(
+                check="cdr_total_matches_tariff",
+                level=Level.INFO,
+                message=f"{len(unpriced)} CDR(s) could not be re-priced and were not verified: "
+                + "; ".join(unpriced[:_MAX_LISTED])
+                + more,
+                req=step.req,
+            )
+        )
     state.add_findings(findings)
     state.save(
         step.save,

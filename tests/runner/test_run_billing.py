@@ -70,6 +70,10 @@ def test_a_cdr_whose_price_the_feature_decided_is_verified_and_named() -> None:
         "rule says 100.00 excl. / 121.00 incl. VAT"
     )
     assert "with min_price ignored" in failure.message
+    (unread,) = [f for f in result.findings if f.level.value == "INFO"]
+    assert unread.message.startswith(
+        "1 CDR(s) could not be re-priced and were not verified: CDR junk"
+    )
 
 
 def test_without_exercising_every_cdr_is_verified() -> None:
