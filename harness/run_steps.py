@@ -14,6 +14,7 @@ from harness.checks import (
     BillingInput,
     Handshake,
     Message,
+    compare_value,
     expectation_findings,
     handshake_findings,
     verify_billing,
@@ -23,7 +24,6 @@ from harness.client import Auth, OcpiRequest, Sent
 from harness.context import CallQuery, Partner
 from harness.endpoints import DiscoveryError, discover
 from harness.errors import HarnessError
-from harness.matchers import describe, json_equal
 from harness.model import (
     AssumeStep,
     AuthMode,
@@ -32,7 +32,6 @@ from harness.model import (
     Expectation,
     FrozenJson,
     HookStep,
-    MatcherRef,
     RegistrationStep,
     RequestSpec,
     RequestStep,
@@ -452,15 +451,14 @@ def run_tick(state: CaseState, step: TickStep) -> list[int]:
 
 def run_assume(state: CaseState, step: AssumeStep) -> list[int]:
     actual = state.render(step.that, step.location)
-    expected = step.expected
-    if isinstance(expected, MatcherRef):
-        arg = state.render(expected.arg, expected.location) if expected.arg is not None else None
-        why = state.ctx.matchers.match(expected.name, actual, arg)
-    else:
-        wanted = state.render(expected, step.location)
-        why = None if json_equal(actual, wanted) else f"{describe(actual)}, not {describe(wanted)}"
-    if why is not None:
-        raise StopCase(Outcome.SKIPPED, f"{step.reason} ({why})")
+    mismatch = compare_value(
+        step.expected,
+        actual,
+        lambda value: state.render(value, step.location),
+        state.ctx.matchers,
+    )
+    if mismatch is not None:
+        raise StopCase(Outcome.SKIPPED, f"{step.reason} ({mismatch[1]})")
     return []
 
 

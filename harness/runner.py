@@ -15,10 +15,10 @@ PASSED otherwise. Tokens are redacted from everything the result holds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from harness import __version__
 from harness.checks import Message
@@ -34,6 +34,7 @@ from harness.model import (
     HookStep,
     RegistrationStep,
     RequestStep,
+    SetStep,
     SourceLocation,
     Step,
     Suite,
@@ -79,25 +80,23 @@ __all__ = [
 ]
 
 
+_EXECUTORS: dict[type[Any], Callable[[CaseState, Any], list[int]]] = {
+    RequestStep: run_request,
+    CrawlStep: run_crawl,
+    AwaitCallStep: run_await_call,
+    VerifyBillingStep: run_verify_billing,
+    HookStep: run_hook,
+    TickStep: run_tick,
+    RegistrationStep: run_registration,
+    AssumeStep: run_assume,
+    SetStep: run_set,
+}
+"""The executor of each step kind (every member of :data:`harness.model.Step`)."""
+
+
 def _execute(state: CaseState, step: Step) -> list[int]:
     """Run one step; returns the indexes of the exchanges it recorded."""
-    if isinstance(step, RequestStep):
-        return run_request(state, step)
-    if isinstance(step, CrawlStep):
-        return run_crawl(state, step)
-    if isinstance(step, AwaitCallStep):
-        return run_await_call(state, step)
-    if isinstance(step, VerifyBillingStep):
-        return run_verify_billing(state, step)
-    if isinstance(step, HookStep):
-        return run_hook(state, step)
-    if isinstance(step, TickStep):
-        return run_tick(state, step)
-    if isinstance(step, RegistrationStep):
-        return run_registration(state, step)
-    if isinstance(step, AssumeStep):
-        return run_assume(state, step)
-    return run_set(state, step)
+    return _EXECUTORS[type(step)](state, step)
 
 
 def skip_reason(case: Case, suite: Suite, ctx: RunContext) -> str | None:

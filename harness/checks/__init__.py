@@ -56,7 +56,7 @@ from harness.checks.billing import (
 )
 from harness.checks.credentials import REGISTRATION_TOKEN, Handshake, handshake_findings
 from harness.checks.envelope import DATA_CARDINALITY, ENVELOPE_SHAPE, STATUS_CODE_MATCHES_HTTP
-from harness.checks.expect import expectation_findings
+from harness.checks.expect import compare_value, expectation_findings
 from harness.checks.headers import (
     AUTHORIZATION_HEADER_CHECK,
     REQUEST_CONTENT_TYPE,
@@ -91,6 +91,7 @@ __all__ = [
     "Message",
     "Party",
     "builtin_checks",
+    "compare_value",
     "default_check_names",
     "default_checks",
     "expectation_findings",

@@ -14,12 +14,12 @@ from collections.abc import Callable
 
 from harness.checks.base import Message
 from harness.matchers import MatcherRegistry, describe, json_equal
-from harness.model import Expectation, FrozenJson, MatcherRef, ValueAssertion
+from harness.model import Expectation, FrozenJson, MatcherRef
 from harness.ocpi.headers import header_value
 from harness.results import Finding
 from harness.templating import MISSING, select
 
-__all__ = ["Renderer", "expectation_findings"]
+__all__ = ["Renderer", "compare_value", "expectation_findings"]
 
 Renderer = Callable[[FrozenJson], object]
 """Renders a template value with the step's variables (raises TemplateError)."""
@@ -29,11 +29,11 @@ def _codes(codes: tuple[int, ...]) -> str:
     return " or ".join(str(c) for c in codes)
 
 
-def _compare(
-    assertion: ValueAssertion, actual: object, render: Renderer, matchers: MatcherRegistry
+def compare_value(
+    expected: FrozenJson | MatcherRef, actual: object, render: Renderer, matchers: MatcherRegistry
 ) -> tuple[str, str] | None:
-    """``(expected, why)`` when ``actual`` does not satisfy the assertion, else None."""
-    expected = assertion.expected
+    """``(expected, why)`` when ``actual`` does not equal ``expected`` (rendered) or satisfy
+    its matcher, else None."""
     if isinstance(expected, MatcherRef):
         arg = render(expected.arg) if expected.arg is not None else None
         why = matchers.match(expected.name, actual, arg)
@@ -87,7 +87,9 @@ def expectation_findings(
     for assertion in expect.headers:
         name = assertion.path.text
         value = header_value(message.headers, name)
-        mismatch = _compare(assertion, MISSING if value is None else value, render, matchers)
+        mismatch = compare_value(
+            assertion.expected, MISSING if value is None else value, render, matchers
+        )
         if mismatch is not None:
             add(
                 "expect.headers",
@@ -99,7 +101,7 @@ def expectation_findings(
     body = message.json
     for assertion in expect.body:
         for pointer, actual in select(body, assertion.path.segments):
-            mismatch = _compare(assertion, actual, render, matchers)
+            mismatch = compare_value(assertion.expected, actual, render, matchers)
             if mismatch is not None:
                 add(
                     "expect.body",

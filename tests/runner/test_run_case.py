@@ -466,3 +466,12 @@ def test_a_live_sut_ticked_through_its_hook_moves_the_harness_now_with_it() -> N
     plain = replace(context(hook=_TickingHook("unsupported")), clock=FollowingClock(wall))
     run_case(the_suite.cases[0], the_suite, plain)
     assert plain.clock.now() == wall.now()
+
+
+def test_every_step_kind_has_an_executor() -> None:
+    from typing import get_args
+
+    from harness.model import Step
+    from harness.runner import _EXECUTORS
+
+    assert set(_EXECUTORS) == set(get_args(Step))

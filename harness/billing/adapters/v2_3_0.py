@@ -12,8 +12,9 @@ Differences from 2.2.1 that matter for pricing:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
-from harness.billing.adapters.base import VersionShape, build_session, build_tariff
+from harness.billing.adapters.base import build_session, build_tariff
 from harness.billing.adapters.common import (
     BillingFieldError,
     as_mapping,
@@ -22,7 +23,7 @@ from harness.billing.adapters.common import (
     read_string,
     required,
 )
-from harness.billing.adapters.v2_2_1 import RESTRICTION_FIELDS
+from harness.billing.adapters.v2_2_1 import SHAPE as SHAPE_221
 from harness.billing.model import PriceBound, SessionInput, Tariff, TaxIncluded
 
 __all__ = ["SHAPE", "adapt_session", "adapt_tariff"]
@@ -51,18 +52,9 @@ def read_tax_included(obj: Mapping[str, object], pointer: str, warnings: list[st
         ) from None
 
 
-SHAPE = VersionShape(
-    version="2.3.0",
-    restriction_fields=RESTRICTION_FIELDS,
-    with_vat=True,
-    lenient_price=False,
-    with_validity=True,
-    read_bound=read_price_limit,
-    read_tax_included=read_tax_included,
-    end_keys=("end_date_time",),
-    start_keys=("start_date_time",),
-    location_keys=("cdr_location", "location"),
-    with_tariff_id=True,
+# the 2.2.1 shape with the 2.3.0 price bounds (PriceLimit) and tax_included
+SHAPE = replace(
+    SHAPE_221, version="2.3.0", read_bound=read_price_limit, read_tax_included=read_tax_included
 )
 
 
