@@ -44,6 +44,9 @@ from harness.billing.walk import Walk
 
 __all__ = ["ledger_applies", "price_ledger"]
 
+# a component of the tariff: (element index, component index). Not id(): the choices are
+# tuples, which need not keep their identity (e.g. compiled with mypyc)
+Key = tuple[int, int]
 _FACTORS = (Decimal(1000), Decimal(3600), Decimal(3600))  # ENERGY Wh, TIME s, PARKING_TIME s
 _new = tuple.__new__
 
@@ -67,7 +70,7 @@ def ledger_applies(
 
 
 def _rounding(
-    sums: dict[int, Decimal], last: Choice | None, total: Decimal, factor: Decimal
+    sums: dict[Key, Decimal], last: Choice | None, total: Decimal, factor: Decimal
 ) -> None:
     """Round one dimension's billed total (as ``steps.apply_steps``); surplus on the last."""
     if last is None or total <= 0:
@@ -77,14 +80,14 @@ def _rounding(
         return
     rest = total * factor % step
     if rest:
-        sums[id(last)] += step_surplus(step - rest, factor)
+        sums[last[0], last[1]] += step_surplus(step - rest, factor)
 
 
 def _flush(
-    sums: dict[int, Decimal], choices: dict[int, Choice], choice: Choice, run: Decimal
+    sums: dict[Key, Decimal], choices: dict[Key, Choice], choice: Choice, run: Decimal
 ) -> None:
     """Add a run of volume priced by ``choice`` to its sum."""
-    key = id(choice)
+    key = choice[0], choice[1]
     if key in sums:
         sums[key] += run
     else:
@@ -145,12 +148,12 @@ def price_ledger(
     sum_charged = fixed is None and bool(ct.charged_marks)
     if fixed is None:
         fixed = ct.constant[CHARGING]
-    # per dimension: volume per component (keyed by the id of its Choice: one tariff, one
-    # compiled form, so one Choice object per (element, component)), the Choice itself
-    e_sums: dict[int, Decimal] = {}
-    t_sums: dict[int, Decimal] = {}
-    p_sums: dict[int, Decimal] = {}
-    choices: dict[int, Choice] = {}
+    # per dimension: volume per component, keyed by (element, component) index (one tariff,
+    # so that names the component); ``choices`` maps the same keys to the Choice itself
+    e_sums: dict[Key, Decimal] = {}
+    t_sums: dict[Key, Decimal] = {}
+    p_sums: dict[Key, Decimal] = {}
+    choices: dict[Key, Choice] = {}
     e_last: Choice | None = None
     t_last: Choice | None = None
     p_last: Choice | None = None
@@ -158,8 +161,8 @@ def price_ledger(
     any_parking = False
     last_time_based = -1
     flats: list[tuple[Choice, int]] = []
-    # FLAT choices already offered: one tariff and only the charging phase here, so a FLAT
-    # offered once is never billed again (AMB-01, either flat_mode)
+    # elements whose FLAT was already offered: one tariff and only the charging phase here, so
+    # a FLAT offered once is never billed again (AMB-01, either flat_mode)
     flat_done: set[int] = set()
     last_flat: Choice | None = None
     cum_kwh = charged = ZERO
@@ -277,9 +280,9 @@ def price_ledger(
         else:
             sel = fixed_sel
         flat = sel[DIM_FLAT]
-        if flat is not None and flat is not last_flat and id(flat) not in flat_done:
+        if flat is not None and flat is not last_flat and flat[0] not in flat_done:
             last_flat = flat
-            flat_done.add(id(flat))
+            flat_done.add(flat[0])
             part = _new(Part, (i, 0, start, end, 0, ct, CHARGING, sel, energy, time_, parking,
                                None, cum_kwh, charged))  # fmt: skip
             billed_flat = walk.flat_choice(part, DIM_FLAT, FIXED_COST)
