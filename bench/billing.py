@@ -21,7 +21,10 @@ breakdown is only rendered on demand, so it is not):
   gets its compiled form from the engine's content-keyed cache (``compiled.compile_tariff``), as a
   verifier re-reading the same tariff for every CDR of an export does.
 
-Run: ``python bench/billing.py [--seconds S] [--cpu]`` (about 40 s with the default). It prints the
+Run: ``python bench/billing.py [--seconds S] [--cpu]`` (about 40 s with the default). It measures
+the installed ``harness`` (the source tree when none is installed): run it with the Python of a
+venv holding a compiled wheel (``OCPI_HARNESS_COMPILE=1 pip install .``, see ``hatch_build.py``)
+to measure the compiled engine; the first line says which engine ran. It prints the
 figures and asserts nothing about speed; it does check that the four ways price every CDR alike.
 ``--cpu`` divides by the process's CPU time instead of wall time: steadier on a shared machine
 (other processes' load does not count), but blind to time spent waiting.
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import random
 import sys
 import time
@@ -39,12 +43,14 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if importlib.util.find_spec("harness") is None:  # else the installed one (maybe a compiled wheel)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from harness.billing import (
     Policy,
     PriceReport,
     Tariff,
+    compiled_modules,
     load_session,
     load_tariff,
     parse_json,
@@ -329,9 +335,11 @@ def main() -> None:
         results.append((label, periods / len(cases), measure(cases, loaded, args.seconds)))
 
     clock = "CPU" if args.cpu else "wall"
+    compiled = compiled_modules()
+    engine = f"{len(compiled)} modules compiled with mypyc" if compiled else "pure Python"
     print(
         f"billing bench, Python {sys.version.split()[0]}, one core, best of 3 x {args.seconds}s "
-        f"({clock} time)"
+        f"({clock} time); engine: {engine}"
     )
     names = (
         "model objects",

@@ -24,6 +24,9 @@ Example::
 
 from __future__ import annotations
 
+import sys
+from importlib.machinery import EXTENSION_SUFFIXES
+
 from harness.billing.adapters import BillingFieldError
 from harness.billing.api import (
     load_session,
@@ -56,6 +59,7 @@ __all__ = [
     "StepAdjustment",
     "Tariff",
     "VerifyResult",
+    "compiled_modules",
     "load_session",
     "load_tariff",
     "load_tariffs",
@@ -65,3 +69,15 @@ __all__ = [
     "resolve_zone",
     "verify_cdr",
 ]
+
+
+def compiled_modules() -> list[str]:
+    """The billing modules running as C extensions: those of a wheel built with
+    ``OCPI_HARNESS_COMPILE=1`` (see ``hatch_build.py``); empty for the pure-Python engine."""
+    suffixes = tuple(EXTENSION_SUFFIXES)
+    return sorted(
+        name
+        for name, module in list(sys.modules.items())
+        if name.startswith("harness.billing.")
+        and str(getattr(module, "__file__", None) or "").endswith(suffixes)
+    )

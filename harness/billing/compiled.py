@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
+from typing import Final
 
 from harness.billing.model import Dimension, PriceComponent, ReservationKind, Tariff, TaxIncluded
 from harness.billing.money import HUNDRED
@@ -33,16 +34,16 @@ __all__ = [
 ]
 
 # phases
-CHARGING = 0
-RESERVATION = 1
-EXPIRED = 2
+CHARGING: Final = 0
+RESERVATION: Final = 1
+EXPIRED: Final = 2
 # slots of a selection tuple
-DIM_ENERGY = 0
-DIM_TIME = 1  # charging TIME, or reservation TIME in a reservation phase
-DIM_PARKING = 2
-DIM_FLAT = 3  # start fee, or reservation fee in a reservation phase
-DIM_EXPIRY_FLAT = 4  # expiry fee (RESERVATION_EXPIRES element) of an expired reservation
-_SLOTS = 5
+DIM_ENERGY: Final = 0
+DIM_TIME: Final = 1  # charging TIME, or reservation TIME in a reservation phase
+DIM_PARKING: Final = 2
+DIM_FLAT: Final = 3  # start fee, or reservation fee in a reservation phase
+DIM_EXPIRY_FLAT: Final = 4  # expiry fee (RESERVATION_EXPIRES element) of an expired reservation
+_SLOTS: Final = 5
 _DIM_OF_SLOT = (
     Dimension.ENERGY,
     Dimension.TIME,
@@ -282,11 +283,11 @@ class CompiledTariff:
 
 
 # How VAT applies to a tariff's prices (see harness.billing.costing)
-NO_VAT_KNOWN = 0  # prices excl. VAT; absent vat = no VAT (2.2.1, AMB-25 default)
-NO_VAT_UNKNOWN = 1  # prices excl. VAT; absent vat = after-tax amount unknown
-TAX_INCLUDED = 2  # 2.3.0 tax_included YES
-NO_TAX = 3  # 2.3.0 tax_included N/A
-VAT_UNKNOWN = 4  # 2.1.1: no VAT field at all
+NO_VAT_KNOWN: Final = 0  # prices excl. VAT; absent vat = no VAT (2.2.1, AMB-25 default)
+NO_VAT_UNKNOWN: Final = 1  # prices excl. VAT; absent vat = after-tax amount unknown
+TAX_INCLUDED: Final = 2  # 2.3.0 tax_included YES
+NO_TAX: Final = 3  # 2.3.0 tax_included N/A
+VAT_UNKNOWN: Final = 4  # 2.1.1: no VAT field at all
 
 
 def tax_mode(tariff: Tariff, policy: Policy) -> int:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from harness.billing.compiled import (
@@ -36,8 +37,8 @@ from harness.billing.report import Detail, PriceReport
 
 __all__ = ["BucketRows", "cost_lines", "finish_report", "line_cost"]
 
-_N = len(BUCKETS)
-_new = tuple.__new__
+_N: Final = len(BUCKETS)
+_new: Final = tuple.__new__
 # per tariff index: (bucket sums excl, bucket sums incl); None once a part is unknown
 BucketRows = dict[int, tuple[list[Decimal | None], list[Decimal | None]]]
 

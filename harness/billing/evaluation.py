@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from harness.billing.boundaries import Change
@@ -31,8 +32,8 @@ __all__ = [
     "rebuild_state",
 ]
 
-_US = timedelta(microseconds=1)
-_ZERO_TD = timedelta(0)
+_US: Final = timedelta(microseconds=1)
+_ZERO_TD: Final = timedelta(0)
 
 
 def crosses(marks: tuple[Decimal, ...], before: Decimal, volume: Decimal) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from harness.billing.boundaries import find_changes
@@ -47,8 +48,8 @@ __all__ = ["ledger_applies", "price_ledger"]
 # a component of the tariff: (element index, component index). Not id(): the choices are
 # tuples, which need not keep their identity (e.g. compiled with mypyc)
 Key = tuple[int, int]
-_FACTORS = (Decimal(1000), Decimal(3600), Decimal(3600))  # ENERGY Wh, TIME s, PARKING_TIME s
-_new = tuple.__new__
+_FACTORS: Final = (Decimal(1000), Decimal(3600), Decimal(3600))  # ENERGY Wh, TIME s, PARKING_TIME s
+_new: Final = tuple.__new__
 
 
 def ledger_applies(

@@ -9,6 +9,7 @@ rounding to law and contract: ``ocpi-requirements.md`` §3.8, AMB-07).
 from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from typing import Final
 
 from harness.errors import BillingInputError
 
@@ -27,9 +28,9 @@ __all__ = [
     "to_decimal",
 ]
 
-ZERO = Decimal(0)
-ONE = Decimal(1)
-HUNDRED = Decimal(100)
+ZERO: Final = Decimal(0)
+ONE: Final = Decimal(1)
+HUNDRED: Final = Decimal(100)
 
 # Wide enough that divisions (hours <-> seconds, tax-inclusive prices) never lose a digit that
 # could reach the minor unit of any currency.
@@ -137,7 +138,7 @@ def ceil_to_step(amount: Decimal, step: int) -> Decimal:
     return blocks * step
 
 
-_SURPLUS_QUANTUM = Decimal(1).scaleb(-12)
+_SURPLUS_QUANTUM: Final = Decimal(1).scaleb(-12)
 
 
 def step_surplus(missing_units: Decimal, factor: Decimal) -> Decimal:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 from zoneinfo import ZoneInfo
 
 from harness.billing import render
@@ -47,8 +47,8 @@ class Detail:
     steps: list[StepAdjustment]
 
 
-_HOUR_US = Decimal(3_600_000_000)
-_US = timedelta(microseconds=1)
+_HOUR_US: Final = Decimal(3_600_000_000)
+_US: Final = timedelta(microseconds=1)
 
 
 @dataclass(slots=True)

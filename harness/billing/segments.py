@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from harness.billing.compiled import CompiledTariff
 from harness.billing.money import ZERO
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Segments"]
 
-_DAY = timedelta(days=1)
+_DAY: Final = timedelta(days=1)
 
 
 _DAY_MARKS_MAX = 16384  # entries of a compiled tariff's day_marks cache before it is cleared

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from harness.billing.compiled import (
@@ -34,8 +35,8 @@ from harness.billing.report import Detail, PriceReport
 
 __all__ = ["price_uniform"]
 
-_KWH_TO_WH = Decimal(1000)
-_H_TO_S = Decimal(3600)
+_KWH_TO_WH: Final = Decimal(1000)
+_H_TO_S: Final = Decimal(3600)
 
 
 def _rounded(total: Decimal, choice: Choice | None, factor: Decimal) -> Decimal:

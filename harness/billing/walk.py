@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from harness.billing.boundaries import Change, find_changes, split_part
@@ -61,9 +62,9 @@ from harness.errors import BillingInputError
 
 __all__ = ["Volumes", "Walk"]
 
-_US = timedelta(microseconds=1)
-_ZERO_TD = timedelta(0)
-_new = tuple.__new__
+_US: Final = timedelta(microseconds=1)
+_ZERO_TD: Final = timedelta(0)
+_new: Final = tuple.__new__
 Volumes = tuple[Decimal | None, Decimal | None, Decimal | None, Decimal | None]
 
 

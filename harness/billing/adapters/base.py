@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 
 from harness.billing.adapters.common import (
     BillingFieldError,
@@ -136,7 +137,7 @@ def build_tariff(raw: object, shape: VersionShape, pointer: str = "") -> Tariff:
     )
 
 
-_fromisoformat = datetime.fromisoformat
+_fromisoformat: Final = datetime.fromisoformat
 
 
 def _first_instant(obj: Mapping[str, object], keys: tuple[str, ...], what: str) -> datetime:
@@ -194,7 +195,7 @@ def build_session(raw: object, shape: VersionShape) -> SessionInput:
     return session
 
 
-_new = tuple.__new__
+_new: Final = tuple.__new__
 
 
 def _time_zone(obj: Mapping[str, object], shape: VersionShape) -> str | None:

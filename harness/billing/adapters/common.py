@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Final
 
 from harness.billing.model import (
     DAY_NAMES,
@@ -251,8 +252,8 @@ _SLOT_OF = {
     "MIN_POWER": 7,
     "MAX_POWER": 8,
 }
-_fromisoformat = datetime.fromisoformat
-_new = tuple.__new__
+_fromisoformat: Final = datetime.fromisoformat
+_new: Final = tuple.__new__
 # the same, negative where the volume must not be negative
 _FAST_SLOT = {name: -k if name in _NON_NEGATIVE else k for name, k in _SLOT_OF.items()}
 
