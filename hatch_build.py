@@ -29,9 +29,8 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 ENV = "OCPI_HARNESS_COMPILE"
 PACKAGE = "harness/billing"
-# Left interpreted: the package init; the CLI, rendering and exercise analysis (not on the
-# pricing path); policy, which reads its own annotations at import (compiled classes do not keep
-# them as typing objects).
+# Left interpreted: the package inits; the CLI, rendering and exercise analysis (not on the
+# pricing path, and exercise is imported lazily).
 INTERPRETED = frozenset(
     {
         "harness/billing/__init__.py",
@@ -40,7 +39,6 @@ INTERPRETED = frozenset(
         "harness/billing/render.py",
         "harness/billing/exercise.py",
         "harness/billing/features.py",
-        "harness/billing/policy.py",
     }
 )
 REQUIRES = ["mypy>=1.11,<3", "setuptools>=69"]

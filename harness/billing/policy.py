@@ -11,8 +11,8 @@ always knows which interpretation priced a CDR.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, replace
-from typing import Any, Literal, get_args, get_type_hints
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, get_args
 
 from harness.errors import BillingInputError
 
@@ -120,33 +120,32 @@ class Policy:
         return dict(_CHOICES)
 
 
-def _collect_choices() -> dict[str, tuple[str, ...]]:
-    hints = get_type_hints(Policy)
-    return {f.name: tuple(get_args(hints[f.name])) for f in fields(Policy) if f.init}
-
-
-_CHOICES: dict[str, tuple[str, ...]] = _collect_choices()
-
-# The ambiguity each switch settles (ids of ocpi-requirements.md §7.1).
-POLICY_REFS: dict[str, str] = {
-    "flat_mode": "AMB-01",
-    "step_parking_presence": "AMB-02",
-    "time_parking_step": "AMB-03",
-    "step_mode": "AMB-06",
-    "rounding": "AMB-07",
-    "restriction_split": "AMB-08",
-    "power_basis": "AMB-09",
-    "missing_power_data": "AMB-09",
-    "duration_basis": "AMB-10",
-    "date_time_window": "AMB-11",
-    "day_of_week_basis": "AMB-12",
-    "total_time_reservation": "AMB-17",
-    "parking_flat": "AMB-18",
-    "clamped_subtotals": "AMB-19",
-    "credit_subtotals": "AMB-20",
-    "selection": "AMB-22",
-    "reservation_step_group": "AMB-23",
-    "tariff_switch": "AMB-24",
-    "absent_vat": "AMB-25",
-    "unknown_currency": "AMB-07",
+# Every switch: its allowed values (the Literal type of its field; the first is the default)
+# and the ambiguity it settles (ids of ocpi-requirements.md §7.1). Written out rather than read
+# from the annotations so the module also works compiled (mypyc keeps no typing objects there).
+_SWITCHES: dict[str, tuple[object, str]] = {
+    "flat_mode": (FlatMode, "AMB-01"),
+    "step_parking_presence": (StepParkingPresence, "AMB-02"),
+    "time_parking_step": (TimeParkingStep, "AMB-03"),
+    "step_mode": (StepMode, "AMB-06"),
+    "rounding": (Rounding, "AMB-07"),
+    "restriction_split": (RestrictionSplit, "AMB-08"),
+    "power_basis": (PowerBasis, "AMB-09"),
+    "missing_power_data": (MissingPowerData, "AMB-09"),
+    "duration_basis": (DurationBasis, "AMB-10"),
+    "date_time_window": (DateTimeWindow, "AMB-11"),
+    "day_of_week_basis": (DayOfWeekBasis, "AMB-12"),
+    "total_time_reservation": (TotalTimeReservation, "AMB-17"),
+    "parking_flat": (ParkingFlat, "AMB-18"),
+    "clamped_subtotals": (ClampedSubtotals, "AMB-19"),
+    "credit_subtotals": (CreditSubtotals, "AMB-20"),
+    "selection": (Selection, "AMB-22"),
+    "reservation_step_group": (ReservationStepGroup, "AMB-23"),
+    "tariff_switch": (TariffSwitch, "AMB-24"),
+    "absent_vat": (AbsentVat, "AMB-25"),
+    "unknown_currency": (UnknownCurrency, "AMB-07"),
 }
+_CHOICES: dict[str, tuple[str, ...]] = {
+    name: tuple(get_args(kind)) for name, (kind, _) in _SWITCHES.items()
+}
+POLICY_REFS: dict[str, str] = {name: ref for name, (_, ref) in _SWITCHES.items()}

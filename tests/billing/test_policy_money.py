@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from decimal import Decimal
+from typing import get_args, get_type_hints
 
 import pytest
 
-from harness.billing import POLICY_REFS, Policy
+from harness.billing import POLICY_REFS, Policy, compiled_modules
 from harness.billing.money import ceil_to_step, fmt, minor_unit, quantize_money, to_decimal
 from harness.errors import BillingInputError
 
@@ -19,6 +21,17 @@ def test_every_switch_names_its_ambiguity_and_defaults_to_the_first_value() -> N
         assert getattr(default, key) == values[0]
         assert len(values) >= 2
     assert default.non_default() == {}
+
+
+def test_the_switch_table_is_the_fields_and_their_types() -> None:
+    """policy._SWITCHES spells out what the annotations say (it must, to work compiled too)."""
+    if "harness.billing.policy" in compiled_modules():
+        pytest.skip("a compiled class keeps no typing objects; the pure build checks this")
+    hints = get_type_hints(Policy)
+    names = [f.name for f in fields(Policy) if f.init]
+    assert list(Policy.choices()) == names
+    for name in names:
+        assert Policy.choices()[name] == get_args(hints[name]), name
 
 
 def test_the_documented_defaults() -> None:
