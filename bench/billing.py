@@ -21,11 +21,12 @@ breakdown is only rendered on demand, so it is not):
   gets its compiled form from the engine's content-keyed cache (``compiled.compile_tariff``), as a
   verifier re-reading the same tariff for every CDR of an export does.
 
-Run: ``python bench/billing.py [--seconds S] [--cpu]`` (about 40 s with the default). It measures
-the installed ``harness`` (the source tree when none is installed): run it with the Python of a
-venv holding a compiled wheel (``OCPI_HARNESS_COMPILE=1 pip install .``, see ``hatch_build.py``)
-to measure the compiled engine; the first line says which engine ran. It prints the
-figures and asserts nothing about speed; it does check that the four ways price every CDR alike.
+Run: ``python bench/billing.py [--seconds S] [--rounds N] [--cpu]`` (about 90 s by default). It
+measures the installed ``harness`` (the source tree when none is installed): run it with the
+Python of a venv holding a compiled wheel (``OCPI_HARNESS_COMPILE=1 pip install .``, see
+``hatch_build.py``) to measure the compiled engine; the first line says which engine ran. It
+prints the figures and asserts nothing about speed; it does check that the four ways price every
+CDR alike.
 ``--cpu`` divides by the process's CPU time instead of wall time: steadier on a shared machine
 (other processes' load does not count), but blind to time spent waiting.
 """
@@ -226,11 +227,15 @@ def make_cdr(rng: random.Random, periods: int, rich: bool) -> dict[str, object]:
 _CLOCK = time.perf_counter  # or time.process_time (--cpu)
 
 
+_ROUNDS = 5  # --rounds
+
+
 def _rate(fn: Callable[[int], object], count: int, seconds: float) -> float:
-    """Calls per second of fn(i) for i cycling over count inputs, best of three rounds."""
+    """Calls per second of fn(i) for i cycling over count inputs, best of the rounds (as timeit
+    advises: the slower rounds measure other load on the machine, not the code)."""
     clock = _CLOCK
     best = 0.0
-    for _ in range(3):
+    for _ in range(_ROUNDS):
         gc.collect()
         n = 0
         began = clock()
@@ -308,10 +313,12 @@ def measure(cases: list[Case], loaded: dict[int, Tariff], seconds: float) -> lis
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=1.5, help="per measurement round")
+    parser.add_argument("--seconds", type=float, default=1.0, help="per measurement round")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per figure (best counts)")
     parser.add_argument("--cpu", action="store_true", help="rates per CPU second, not wall second")
     args = parser.parse_args()
-    global _CLOCK
+    global _CLOCK, _ROUNDS
+    _ROUNDS = max(1, args.rounds)
     if args.cpu:
         _CLOCK = time.process_time
     rng = random.Random(20240601)
@@ -338,8 +345,8 @@ def main() -> None:
     compiled = compiled_modules()
     engine = f"{len(compiled)} modules compiled with mypyc" if compiled else "pure Python"
     print(
-        f"billing bench, Python {sys.version.split()[0]}, one core, best of 3 x {args.seconds}s "
-        f"({clock} time); engine: {engine}"
+        f"billing bench, Python {sys.version.split()[0]}, one core, "
+        f"best of {_ROUNDS} x {args.seconds}s ({clock} time); engine: {engine}"
     )
     names = (
         "model objects",

@@ -306,7 +306,7 @@ def tax_mode(tariff: Tariff, policy: Policy) -> int:
 # of an export, and each read makes a new Tariff object with an empty cache. Keyed on content:
 # the repr of the Tariff spells every value exactly (Decimal('0.30') and Decimal('0.3') differ,
 # as they would in a breakdown), so two tariffs with the same id but other content never share.
-_SHARED: dict[tuple[str, tuple[str, ...]], CompiledTariff] = {}
+_SHARED: dict[tuple[str, int], CompiledTariff] = {}
 _SHARED_MAX = 512  # entries before the shared cache is cleared
 
 

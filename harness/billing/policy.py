@@ -40,6 +40,10 @@ AbsentVat = Literal["no_vat", "unknown"]
 UnknownCurrency = Literal["error", "two_decimals"]
 
 
+# compile-relevant switch values -> Policy.compile_key (at most the product of their choices)
+_COMPILE_KEYS: dict[tuple[str, ...], int] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     """The interpretation in force. Every field's first allowed value is the default."""
@@ -64,8 +68,9 @@ class Policy:
     tariff_switch: TariffSwitch = "per_period"  # AMB-24
     absent_vat: AbsentVat = "no_vat"  # AMB-25
     unknown_currency: UnknownCurrency = "error"  # ISO 4217 table miss
-    # the switches that change how a tariff compiles (a cache key, computed once)
-    compile_key: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
+    # the switches that change how a tariff compiles, as a small int (a cache key read for every
+    # priced CDR: an int hashes for free, the tuple of switches would be hashed each time)
+    compile_key: int = field(default=0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name, allowed in _CHOICES.items():
@@ -83,7 +88,10 @@ class Policy:
             self.date_time_window,
             self.day_of_week_basis,
         )
-        object.__setattr__(self, "compile_key", key)
+        number = _COMPILE_KEYS.get(key)
+        if number is None:
+            number = _COMPILE_KEYS[key] = len(_COMPILE_KEYS)
+        object.__setattr__(self, "compile_key", number)
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[str]) -> Policy:

@@ -15,6 +15,7 @@ a ``BillingInputError`` naming it. Two paths give the same result:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from harness.billing.compiled import compile_tariff
@@ -48,16 +49,15 @@ def price_session(
     default = default_tariff(tariffs, session, issues)
     ct = compile_tariff(tariffs[default], policy)
 
-    def expand() -> Detail:
-        return price_walk(
-            tariffs, session, tz=tz, policy=policy, reservation_expired=reservation_expired
-        ).detail
-
+    # the breakdown, walked on first read. A partial, not a nested function: compiled (mypyc),
+    # a closure and its environment form a reference cycle, garbage only the GC can free
+    expand = partial(_walk_detail, tariffs, session, tz, policy, reservation_expired)
     if ct.simple is not None:  # else the uniform lane cannot apply
         report = price_uniform(
             tariffs,
             session,
             default,
+            ct,
             issues,
             expand,
             tz=tz,
@@ -78,6 +78,18 @@ def price_session(
     return price_walk(
         tariffs, session, tz=tz, policy=policy, reservation_expired=reservation_expired
     )
+
+
+def _walk_detail(
+    tariffs: Sequence[Tariff],
+    session: SessionInput,
+    tz: ZoneInfo | None,
+    policy: Policy,
+    reservation_expired: bool,
+) -> Detail:
+    return price_walk(
+        tariffs, session, tz=tz, policy=policy, reservation_expired=reservation_expired
+    ).detail
 
 
 def price_walk(

@@ -24,7 +24,7 @@ from harness.billing.compiled import (
     DIM_TIME,
     TAX_INCLUDED,
     Choice,
-    compile_tariff,
+    CompiledTariff,
 )
 from harness.billing.costing import BucketRows, finish_report, line_cost
 from harness.billing.lines import FIXED_COST, PARKING_COST, Issue
@@ -54,6 +54,7 @@ def price_uniform(
     tariffs: Sequence[Tariff],
     session: SessionInput,
     default: int,
+    ct: CompiledTariff,
     issues: list[Issue],
     expand: Callable[[], Detail],
     *,
@@ -61,9 +62,9 @@ def price_uniform(
     policy: Policy,
     reservation_expired: bool,
 ) -> PriceReport | None:
-    """Price by totals, or None when the session needs the per-period walk."""
+    """Price by totals, or None when the session needs the per-period walk. ``ct`` is the
+    compiled form of ``tariffs[default]`` under ``policy``."""
     tariff = tariffs[default]
-    ct = compile_tariff(tariff, policy)
     sel = ct.simple
     if sel is None or ct.tax_mode == TAX_INCLUDED or policy.step_mode != "session":
         return None
