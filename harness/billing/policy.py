@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from itertools import count
 from typing import Any, Literal, get_args
 
 from harness.errors import BillingInputError
@@ -40,8 +41,10 @@ AbsentVat = Literal["no_vat", "unknown"]
 UnknownCurrency = Literal["error", "two_decimals"]
 
 
-# compile-relevant switch values -> Policy.compile_key (at most the product of their choices)
+# compile-relevant switch values -> Policy.compile_key (at most the product of their choices);
+# numbers from a counter and setdefault, so threads never give two keys one number
 _COMPILE_KEYS: dict[tuple[str, ...], int] = {}
+_NUMBERS = count()
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +93,7 @@ class Policy:
         )
         number = _COMPILE_KEYS.get(key)
         if number is None:
-            number = _COMPILE_KEYS[key] = len(_COMPILE_KEYS)
+            number = _COMPILE_KEYS.setdefault(key, next(_NUMBERS))
         object.__setattr__(self, "compile_key", number)
 
     @classmethod

@@ -118,3 +118,23 @@ def test_fmt_never_uses_exponents() -> None:
     assert fmt(Decimal("0.000001")) == "0.000001"
     assert fmt(Decimal("-0")) == "0"
     assert fmt(Decimal("2.875"), 2) == "2.88"
+
+
+def test_the_compile_key_names_the_switches_that_change_compilation() -> None:
+    """Equal compile-relevant switches share a key; any of them changed gives another key."""
+    base = Policy()
+    assert Policy().compile_key == base.compile_key
+    assert Policy(rounding="per_total").compile_key == base.compile_key  # costing only
+    keys = {
+        Policy.from_pairs([f"{name}={Policy.choices()[name][1]}"]).compile_key
+        for name in (
+            "absent_vat",
+            "selection",
+            "power_basis",
+            "missing_power_data",
+            "duration_basis",
+            "date_time_window",
+            "day_of_week_basis",
+        )
+    }
+    assert len(keys) == 7 and base.compile_key not in keys
