@@ -4,7 +4,7 @@ Off by default: ``pip install .`` builds the usual pure-Python wheel. With
 ``OCPI_HARNESS_COMPILE=1`` in the environment, the wheel build compiles the modules of
 ``harness/billing`` (except those in ``INTERPRETED``) to C extensions with mypyc, the way black
 and mypy ship themselves, and the wheel carries both the extensions and the sources. The billing
-engine then prices about 1.5x (short CDRs) to 2x (restricted tariffs) faster; see
+engine then prices about 1.5x faster (1.4-1.5x fewer instructions per CDR); see
 ``bench/billing.py``. It needs a C compiler and the Python headers: with ``=1`` their absence
 fails the build; with ``=auto`` (what ``tox -e compiled`` uses) it builds the pure wheel with a
 warning instead.
