@@ -98,17 +98,17 @@ class CustomBuildHook(BuildHookInterface):
         wanted = mode()
         if wanted == "off" or self.target_name != "wheel":
             return
-        missing = missing_toolchain()
-        if missing is not None:
-            if wanted == "on":
-                raise RuntimeError(f"{ENV}=1 but {missing}: cannot compile the billing engine")
-            self.app.display_warning(f"{ENV}=auto: {missing}; building the pure-Python wheel")
-            return
         if version == "editable":
             self.app.display_warning(
                 f"{ENV} is set but an editable install is never compiled; "
                 "build a wheel (pip install .) for the compiled billing engine"
             )
+            return
+        missing = missing_toolchain()
+        if missing is not None:
+            if wanted == "on":
+                raise RuntimeError(f"{ENV}=1 but {missing}: cannot compile the billing engine")
+            self.app.display_warning(f"{ENV}=auto: {missing}; building the pure-Python wheel")
             return
         root = Path(self.root)
         sources = compiled_sources(root)
