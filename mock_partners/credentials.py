@@ -28,6 +28,24 @@ def _not_registered() -> Reply:
     return fail(2000, "not registered: use POST to register first", http_status=405)
 
 
+async def _discover_endpoints(
+    ctx: Ctx, version: VersionNumber, registration: Registration | None
+) -> list[dict[str, str]] | Reply:
+    """The endpoints the registering partner offers, read with the token it sent (GET versions,
+    then details); the error Reply when that fails or a module we need is missing."""
+    body = ctx.body
+    try:
+        discovery = await discover(
+            ctx.state, body["url"], body["token"], version=version, registration=registration
+        )
+    except RegistrationError as exc:
+        return fail(exc.status_code, exc.message)
+    missing = missing_modules(ctx.state, discovery)
+    if missing:
+        return fail(3003, f"required endpoints missing: {', '.join(missing)}")
+    return discovery.endpoints
+
+
 async def get_credentials(ctx: Ctx) -> Reply:
     if ctx.caller.kind != "partner":
         return _not_registered()
@@ -46,14 +64,10 @@ async def post_credentials(ctx: Ctx) -> Reply:
     scope = ctx.request.scope
     endpoints: list[dict[str, str]] = []
     if not request_quirk(scope, "skip_discovery"):
-        try:
-            discovery = await discover(state, body["url"], body["token"], version=ctx.version)
-        except RegistrationError as exc:
-            return fail(exc.status_code, exc.message)
-        missing = missing_modules(state, discovery)
-        if missing:
-            return fail(3003, f"required endpoints missing: {', '.join(missing)}")
-        endpoints = discovery.endpoints
+        found = await _discover_endpoints(ctx, ctx.version, None)
+        if not isinstance(found, list):
+            return found
+        endpoints = found
     token_c = state.partners.new_token()
     if request_quirk(scope, "reuse_client_token"):
         token_c = str(body["token"])
@@ -88,16 +102,10 @@ async def put_credentials(ctx: Ctx) -> Reply:
         version = VersionNumber(registration.version)
     endpoints = registration.endpoints
     if not request_quirk(scope, "skip_discovery"):
-        try:
-            discovery = await discover(
-                state, body["url"], body["token"], version=version, registration=registration
-            )
-        except RegistrationError as exc:
-            return fail(exc.status_code, exc.message)
-        missing = missing_modules(state, discovery)
-        if missing:
-            return fail(3003, f"required endpoints missing: {', '.join(missing)}")
-        endpoints = discovery.endpoints
+        found = await _discover_endpoints(ctx, version, registration)
+        if not isinstance(found, list):
+            return found
+        endpoints = found
     if request_quirk(scope, "reuse_client_token"):
         registration.token_in = str(body["token"])
     elif not request_quirk(scope, "keep_token"):
