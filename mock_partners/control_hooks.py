@@ -44,8 +44,7 @@ from mock_partners.emsp.tokens import RESTRICTIONS
 from mock_partners.partners import Registration
 from mock_partners.push import PushError, push, push_url
 from mock_partners.quirks import armed_quirk
-from mock_partners.session_driver import SimulationError, driver
-from mock_partners.session_driver import _pick as pick_evse
+from mock_partners.session_driver import SimulationError, driver, pick_evse
 from mock_partners.state import MockState
 from mock_partners.store import Doc
 

@@ -326,9 +326,11 @@ def driver(state: MockState) -> SessionDriver:
 # -- the control API's sessions/start, sessions/{id}/stop and tick ---------------------------------
 
 
-def _pick(
+def pick_evse(
     state: MockState, version: VersionNumber, request: dict[str, Any]
 ) -> tuple[dict[str, Any], str, str]:
+    """The Location, EVSE uid and connector id a request names (or the first that fits its
+    optional capability / tariff type); shared with the control hooks."""
     catalog = state.catalog(version, ModuleID.LOCATIONS)
     location_id = request.get("location_id")
     capability = request.get("capability")  # optional: an EVSE with this capability
@@ -383,7 +385,7 @@ async def start_session(
     request: dict[str, Any],
 ) -> dict[str, Any]:
     """Start a session as if a driver plugged in and badged (auth_method WHITELIST)."""
-    location, evse_uid, connector_id = _pick(state, version, request)
+    location, evse_uid, connector_id = pick_evse(state, version, request)
     return await driver(state).start(
         version,
         registration,
